@@ -1,0 +1,70 @@
+"""The sheet row: one evaluation row of a progress-management sheet, as both readers produce it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SheetRow:
+    """One row of the sheet: an initiative, or one 事務事業/ward row of a multi-row initiative.
+
+    Text fields hold the cell as printed with its line breaks; name fields (names, codes,
+    bureau, section titles) hold it without them. Field names follow ../shared/GLOSSARY.md.
+    """
+
+    fiscal_year: int
+    initiative_no: int
+    sub_row: int
+    pillar: str
+    pillar_title: str
+    direction_no: int
+    direction_title: str
+    subarea_no: int
+    subarea_title: str
+    initiative_name: str
+    project_name: str
+    policy_code: str
+    description: str
+    plan_fy: str
+    achievement_code: int
+    results: str
+    contribution_code: str
+    reason: str
+    future_direction: str
+    bureau: str
+    source_file: str
+    source_page: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+ROW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(SheetRow))
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """Every row of one yearly sheet file."""
+
+    source_file: str
+    fiscal_year: int
+    title: str
+    rows: tuple[SheetRow, ...]
+
+
+class SheetError(ValueError):
+    """A sheet that cannot be read; the message names the file and, where known, page and row."""
+
+    def __init__(self, source_file: str, problem: str, *, page: int | None = None, row: str | None = None):
+        self.source_file = source_file
+        self.problem = problem
+        self.page = page
+        self.row = row
+        where = source_file
+        if page is not None:
+            where += f", page {page}"
+        if row is not None:
+            where += f", row {row}"
+        super().__init__(f"{where}: {problem}")
