@@ -1,0 +1,33 @@
+"""File → sheet rows. Pure Python: nothing here knows about Dagster or the warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.extract.records import ROW_FIELDS, Sheet, SheetError, SheetRow
+
+__all__ = ["ROW_FIELDS", "Sheet", "SheetError", "SheetRow", "read_sheet", "is_pdf"]
+
+
+def is_pdf(path: str | Path) -> bool:
+    """Whether the file is a PDF by its content (its %PDF header), whatever its name says."""
+    with open(path, "rb") as handle:
+        return handle.read(1024).lstrip(b"\x00\t\n\r ").startswith(b"%PDF")
+
+
+def read_sheet(path: str | Path) -> Sheet:
+    """Every row of one yearly sheet, from its PDF or its text export (told apart by content)."""
+    path = Path(path)
+    try:
+        pdf = is_pdf(path)
+    except OSError as exc:
+        raise SheetError(path.name, f"cannot read the file: {exc.strerror}") from exc
+    if path.stat().st_size == 0:
+        raise SheetError(path.name, "the file is empty; put the sheet's PDF or its text export here")
+    if pdf:
+        from pipeline.extract.pdf_sheet import read_pdf_sheet  # pdfplumber is only imported when needed
+
+        return read_pdf_sheet(path)
+    from pipeline.extract.text_export import read_text_export
+
+    return read_text_export(path)

@@ -1,0 +1,17 @@
+"""The Dagster code location: ``dagster dev -m pipeline.definitions``."""
+
+from dagster import Definitions
+from dagster_dbt import DbtCliResource
+
+from pipeline import settings
+from pipeline.assets.publish import published_warehouse
+from pipeline.assets.sheets import extracted_sheet_rows, raw_sheet_rows, sheet_files
+from pipeline.assets.transform import warehouse_models
+from pipeline.dbt_manifest import dbt_project
+
+settings.configure()
+
+defs = Definitions(
+    assets=[sheet_files, extracted_sheet_rows, raw_sheet_rows, warehouse_models, published_warehouse],
+    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=settings.DBT_EXECUTABLE)},
+)

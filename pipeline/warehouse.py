@@ -1,0 +1,52 @@
+"""The DuckDB files: a fresh build file per build, published over the warehouse in one atomic move.
+
+A build never writes to the published file, so analysts' and BI tools' read-only connections keep
+reading the previous data until the move, and a build that dies leaves the published file intact.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+# DuckDB 2.x writes a storage format DuckDB 1.x cannot open; many BI drivers still ship 1.x.
+STORAGE_COMPATIBILITY_VERSION = "v1.0.0"
+
+
+def start_build(build_path: Path) -> None:
+    """An empty build file, written in the storage format DuckDB 1.x readers can open."""
+    build_path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in (build_path, build_path.with_name(build_path.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    with duckdb.connect(str(build_path), config={"storage_compatibility_version": STORAGE_COMPATIBILITY_VERSION}):
+        pass
+
+
+def load_raw_rows(build_path: Path, parquet_files: list[Path]) -> int:
+    """Land the extracted sheet rows (one Parquet file per year) as ``raw.sheet_rows`` in the build file."""
+    with duckdb.connect(str(build_path)) as con:
+        con.execute("create schema if not exists raw")
+        con.execute(
+            "create or replace table raw.sheet_rows as "
+            "select * from read_parquet(?, union_by_name = true) order by fiscal_year, initiative_no, sub_row",
+            [[str(path) for path in parquet_files]],
+        )
+        return con.execute("select count(*) from raw.sheet_rows").fetchone()[0]
+
+
+def publish(build_path: Path, warehouse_path: Path) -> None:
+    """Move the finished build over the published warehouse in one step."""
+    with duckdb.connect(str(build_path)) as con:
+        con.execute("checkpoint")
+    warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(build_path, warehouse_path)
+
+
+def query_records(path: Path, sql: str) -> list[dict]:
+    """Rows of a read-only query as dicts, for metadata previews and checks."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        cursor = con.execute(sql)
+        columns = [d[0] for d in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
