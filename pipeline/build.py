@@ -33,8 +33,10 @@ def build_all() -> int:
     instance.add_dynamic_partitions(fiscal_year_partitions.name, [year for year in years if year not in known])
 
     job = defs.resolve_implicit_global_asset_job_def()
+    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     extract = job.get_subset(asset_selection={extracted_sheet_rows.key}).execute_in_process(
         instance=instance,
+        run_config=run_config,
         tags={"dagster/asset_partition_range_start": years[0], "dagster/asset_partition_range_end": years[-1]},
         raise_on_error=False,
     )
@@ -42,7 +44,7 @@ def build_all() -> int:
         return 1
     rest = AssetSelection.all() - AssetSelection.assets(extracted_sheet_rows)
     result = job.get_subset(asset_selection=rest.resolve(defs.resolve_asset_graph())).execute_in_process(
-        instance=instance, raise_on_error=False
+        instance=instance, run_config=run_config, raise_on_error=False
     )
     if not result.success:
         return 1

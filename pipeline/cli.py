@@ -26,9 +26,13 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--warehouse", type=Path, default=None,
                        help=f"the DuckDB file to publish (default: {settings.DEFAULT_WAREHOUSE})")
 
+    commands.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
+
     args = parser.parse_args(argv)
     if args.command == "extract":
         return _extract(args.path)
+    if args.command == "ui":
+        return _ui()
     return _build(args.raw_dir, args.warehouse)
 
 
@@ -56,3 +60,10 @@ def _build(raw_dir: Path | None, warehouse: Path | None) -> int:
     from pipeline.build import build_all
 
     return build_all()
+
+
+def _ui() -> int:
+    settings.configure()
+    dagster = str(Path(sys.executable).parent / "dagster")
+    os.execv(dagster, [dagster, "dev", "-m", "pipeline.definitions", "--working-directory", str(settings.REPO_ROOT)])
+    return 0

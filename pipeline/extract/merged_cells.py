@@ -1,25 +1,27 @@
 """Give every printed row its initiative: number, 取組名, 取組の内容 and 令和N年度の取組内容.
 
 A text export prints a single-row initiative's merged cells with the row, but a multi-row
-initiative's rows come out bare (an *orphan run*) and its merged cells come out later as stray
+initiative's rows come out bare (*orphans*) and its merged cells come out later as stray
 *fragments*: a number, a name, a text block. This module decides, from the printed order alone:
 
 - Numbers. Rows printed with a number anchor the sequence (initiatives are numbered 1, 2, … in sheet
-  order). Between two anchors, the missing numbers go in order to the unnumbered rows and orphan
-  runs that lie there. An orphan run that must hold more initiatives than one is cut where its rows
-  best match the fragments that follow it.
-- Fragments. Merged cells are printed after their rows, so a fragment can only belong to an orphan
-  initiative printed before it. A fragment that carries a number goes to that initiative; the others
-  go to the waiting initiative whose rows share the most of their text (character bigrams), and an
-  initiative's two text fragments are its 取組の内容 then its 令和N年度の取組内容, in printed order.
+  order). Between two anchors, the missing numbers go in order to the unnumbered rows and the runs
+  of orphans that lie there. A run that must hold more than one initiative is cut where the ward
+  order starts again (ward-level initiatives list the seven wards in a fixed order), else where
+  something was printed between its rows, else where its rows best match the fragments after it.
+- Fragments. Merged cells are printed after an initiative's first row, so a fragment can belong
+  only to an orphan initiative printed before it. A fragment with a number goes to that initiative;
+  the others go to the waiting initiative whose rows share the most of their wording (character
+  bigrams that the other waiting initiatives do not have). An initiative's two text fragments are
+  its 取組の内容 then its 令和N年度の取組内容, in printed order.
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.extract.records import SheetError
@@ -55,8 +57,7 @@ class Initiative:
     number: int
     rows: list[int]
     name: str | None = None
-    texts: list[tuple[int, str]] = field(default_factory=list)  # (printed order, text)
-    numbered_by_fragment: bool = False
+    texts: list[tuple[int, str]] = field(default_factory=list)  # (printed line, text)
 
 
 @dataclass(frozen=True)
@@ -70,9 +71,9 @@ class ResolvedRow:
 
 def resolve(rows: list[PrintedRow], fragments: list[Fragment], source: str) -> list[ResolvedRow]:
     """The initiative of every row, in row order; SheetError where the print leaves it undecidable."""
-    units = _units(rows)
-    initiatives = _number_units(units, rows, fragments, source)
-    _attach_fragments(initiatives, rows, fragments, source)
+    weights = _rarity(rows)
+    initiatives = _number(rows, fragments, weights, source)
+    _attach_fragments(initiatives, rows, fragments, weights, source)
     resolved: dict[int, ResolvedRow] = {}
     for initiative in initiatives:
         first = rows[initiative.rows[0]]
@@ -84,7 +85,7 @@ def resolve(rows: list[PrintedRow], fragments: list[Fragment], source: str) -> l
                 raise SheetError(
                     source,
                     f"initiative {initiative.number}: its merged cells (取組名, 取組の内容, 令和N年度の取組内容) "
-                    f"were not found after its rows",
+                    f"were not all found after its rows",
                     row=f"at line {first.line}",
                 )
             name, (description, plan) = initiative.name, texts
@@ -96,108 +97,129 @@ def resolve(rows: list[PrintedRow], fragments: list[Fragment], source: str) -> l
 # --- numbering --------------------------------------------------------------------------------
 
 
-@dataclass
-class _Unit:
-    rows: list[int]
-    number: int | None
-    orphan: bool
-
-
-def _units(rows: list[PrintedRow]) -> list[_Unit]:
-    """Full rows one by one; consecutive orphans as one run, broken where anything was printed between."""
-    units: list[_Unit] = []
+def _units(rows: list[PrintedRow]) -> list[list[int]]:
+    """Full rows one by one, and each run of consecutive orphans as one unit."""
+    units: list[list[int]] = []
     for index, row in enumerate(rows):
-        orphan = row.name is None
-        if orphan and units and units[-1].orphan and not row.boundary_before:
-            units[-1].rows.append(index)
+        if row.name is None and units and rows[units[-1][-1]].name is None:
+            units[-1].append(index)
         else:
-            units.append(_Unit([index], None if orphan else row.number, orphan))
+            units.append([index])
     return units
 
 
-def _number_units(units: list[_Unit], rows: list[PrintedRow], fragments: list[Fragment], source: str) -> list[Initiative]:
-    anchors = [i for i, unit in enumerate(units) if unit.number is not None]
-    numbers = [units[i].number for i in anchors]
-    if any(b <= a for a, b in zip(numbers, numbers[1:])):
-        bad = next(b for a, b in zip(numbers, numbers[1:]) if b <= a)
-        row = rows[units[anchors[numbers.index(bad)]].rows[0]]
-        raise SheetError(source, f"initiative number {bad} is printed out of sequence", row=f"at line {row.line}")
+def _number(rows: list[PrintedRow], fragments: list[Fragment], weights: dict[str, float], source: str) -> list[Initiative]:
+    units = _units(rows)
+    anchors = [i for i, unit in enumerate(units) if rows[unit[0]].number is not None]
+    numbers = [rows[units[i][0]].number for i in anchors]
+    for previous, anchor, number in zip(numbers, anchors[1:], numbers[1:]):
+        if number <= previous:
+            raise SheetError(source, f"initiative number {number} is printed after {previous}",
+                             row=f"at line {rows[units[anchor][0]].line}")
     initiatives: list[Initiative] = []
     bounds = [-1, *anchors, len(units)]
     for left, right in zip(bounds, bounds[1:]):
         if left >= 0:
-            initiatives.append(Initiative(units[left].number, list(units[left].rows)))
+            initiatives.append(Initiative(rows[units[left][0]].number, list(units[left])))
         between = units[left + 1:right]
-        if not between:
-            continue
-        first = units[left].number + 1 if left >= 0 else 1
-        last = units[right].number - 1 if right < len(units) else None
-        initiatives.extend(_number_gap(between, first, last, rows, fragments, source))
+        if between:
+            first = rows[units[left][0]].number + 1 if left >= 0 else 1
+            last = rows[units[right][0]].number - 1 if right < len(units) else None
+            initiatives.extend(_number_gap(between, first, last, rows, fragments, weights, source))
     return initiatives
 
 
 def _number_gap(
-    between: list[_Unit], first: int, last: int | None, rows: list[PrintedRow], fragments: list[Fragment], source: str
+    between: list[list[int]],
+    first: int,
+    last: int | None,
+    rows: list[PrintedRow],
+    fragments: list[Fragment],
+    weights: dict[str, float],
+    source: str,
 ) -> list[Initiative]:
     """Initiatives for the unnumbered units between two printed numbers (``last`` None: open end)."""
-    missing = len(between) if last is None else last - first + 1
-    extra = missing - len(between)
-    runs = [unit for unit in between if unit.orphan]
-    if extra < 0 or (extra > 0 and len(runs) != 1):
-        line = rows[between[0].rows[0]].line
-        raise SheetError(
-            source,
-            f"cannot tell the initiatives of the {len(between)} unnumbered row groups printed where numbers "
-            f"{first}–{last} are missing",
-            row=f"at line {line}",
-        )
+    runs = [unit for unit in between if rows[unit[0]].name is None]
+    restarts = {id(run): _ward_restarts(run, rows) for run in runs}
+    if last is None:
+        # Nothing bounds the count: only a restart of the ward order shows a further initiative.
+        cuts = restarts
+    else:
+        extra = (last - first + 1) - len(between)
+        cuts = _choose_cuts(runs, extra, restarts, rows, fragments, weights)
+        if cuts is None:
+            raise SheetError(
+                source,
+                f"cannot tell which of the rows printed without their merged cells belong to which of the "
+                f"initiatives {first}–{last}",
+                row=f"at line {rows[between[0][0]].line}",
+            )
     initiatives: list[Initiative] = []
     number = first
     for unit in between:
-        parts = _split_run(unit.rows, extra + 1, rows, fragments) if unit.orphan and extra else [unit.rows]
-        for part in parts:
-            initiatives.append(Initiative(number, part))
+        marks = cuts.get(id(unit), []) if rows[unit[0]].name is None else []
+        for a, b in zip((0, *marks), (*marks, len(unit))):
+            initiatives.append(Initiative(number, unit[a:b]))
             number += 1
     return initiatives
 
 
-def _split_run(run: list[int], count: int, rows: list[PrintedRow], fragments: list[Fragment]) -> list[list[int]]:
-    """Cut an orphan run into ``count`` initiatives.
-
-    Ward-level initiatives list the wards in a fixed order, so where that order starts again a new
-    initiative starts. Otherwise the cut is where each part's rows best match the name and text
-    fragments printed after the run.
-    """
-    restarts = [
+def _ward_restarts(run: list[int], rows: list[PrintedRow]) -> list[int]:
+    return [
         k for k in range(1, len(run))
         if rows[run[k]].ward_order is not None and rows[run[k - 1]].ward_order is not None
         and rows[run[k]].ward_order <= rows[run[k - 1]].ward_order
     ]
-    if len(restarts) == count - 1:
-        return [run[a:b] for a, b in zip((0, *restarts), (*restarts, len(run)))]
-    candidates = [f for f in fragments if f.after_row > run[-1] and f.kind != "number"]
-    best, best_score = [run], -1.0
-    for cuts in itertools.combinations(range(1, len(run)), count - 1):
-        parts = [run[a:b] for a, b in zip((0, *cuts), (*cuts, len(run)))]
-        texts = [" ".join(rows[i].own_text for i in part) for part in parts]
-        score = sum(max((similarity(f.text, text) for f in candidates), default=0.0) for text in texts)
+
+
+def _choose_cuts(runs, extra, restarts, rows, fragments, weights) -> dict[int, list[int]] | None:
+    """Where the runs split into ``extra`` more initiatives than there are runs."""
+    if extra < 0:
+        return None
+    if extra == 0:
+        return {}
+    if sum(len(cuts) for cuts in restarts.values()) == extra:
+        return restarts
+    breaks = {id(run): sorted(set(restarts[id(run)]) | {k for k in range(1, len(run)) if rows[run[k]].boundary_before})
+              for run in runs}
+    if sum(len(cuts) for cuts in breaks.values()) == extra:
+        return breaks
+    if len(runs) == 1:
+        return {id(runs[0]): _cuts_by_wording(runs[0], extra, rows, fragments, weights)}
+    return None
+
+
+def _cuts_by_wording(
+    run: list[int], extra: int, rows: list[PrintedRow], fragments: list[Fragment], weights: dict[str, float]
+) -> list[int]:
+    """The cut of a run whose parts each best match one of the fragments printed after it."""
+    after = [f.text for f in fragments if f.after_row > run[0] and f.kind != "number"]
+    best, best_score = [], -1.0
+    for cuts in itertools.combinations(range(1, len(run)), extra):
+        parts = [" ".join(rows[i].own_text for i in run[a:b]) for a, b in zip((0, *cuts), (*cuts, len(run)))]
+        score = sum(max((s[p] for s in (_distinctive_scores(text, parts, weights) for text in after)), default=0.0)
+                    for p in range(len(parts)))
         if score > best_score:
-            best, best_score = parts, score
+            best, best_score = list(cuts), score
     return best
 
 
 # --- fragments --------------------------------------------------------------------------------
 
 
-def _attach_fragments(initiatives: list[Initiative], rows: list[PrintedRow], fragments: list[Fragment], source: str) -> None:
+def _attach_fragments(
+    initiatives: list[Initiative], rows: list[PrintedRow], fragments: list[Fragment], weights: dict[str, float], source: str
+) -> None:
     orphans = [i for i in initiatives if rows[i.rows[0]].name is None]
     by_number = {i.number: i for i in orphans}
-    texts = {id(i): " ".join(rows[r].own_text for r in i.rows) for i in orphans}
+    own_text = {id(i): " ".join(rows[r].own_text for r in i.rows) for i in orphans}
     for position, pool in itertools.groupby(fragments, key=lambda f: f.after_row):
         pool = list(pool)
-        waiting = [i for i in orphans if i.rows[-1] < position]
+        waiting = [i for i in orphans if i.rows[0] < position]
+        free = []
         for fragment in pool:
             if fragment.number is None:
+                free.append(fragment)
                 continue
             initiative = by_number.get(fragment.number)
             if initiative is None or initiative not in waiting:
@@ -208,45 +230,64 @@ def _attach_fragments(initiatives: list[Initiative], rows: list[PrintedRow], fra
                 )
             if fragment.kind == "name":
                 initiative.name = fragment.text
-            initiative.numbered_by_fragment = True
-        names = [f for f in pool if f.kind == "name" and f.number is None]
-        _assign(names, [i for i in waiting if i.name is None], texts, lambda i, f: setattr(i, "name", f.text), 1,
-                lambda i: 0 if i.name is None else 1)
-        bodies = [f for f in pool if f.kind == "text"]
-        _assign(bodies, waiting, texts, lambda i, f: i.texts.append((f.line, f.text)), 2, lambda i: len(i.texts))
-    leftover = [f for f in fragments if f.kind != "number" and not _used(f, orphans)]
-    if leftover:
-        f = leftover[0]
-        raise SheetError(source, f"a stray cell 「{f.text[:20]}…」 belongs to no row printed before it", row=f"at line {f.line}")
-
-
-def _used(fragment: Fragment, orphans: list[Initiative]) -> bool:
-    return any(fragment.text == i.name or any(fragment.text == t for _, t in i.texts) for i in orphans)
-
-
-def _assign(fragments, initiatives, texts, take, capacity, filled) -> None:
-    """Greedy best-match assignment: the most similar (fragment, initiative) pair first."""
-    free = list(fragments)
-    while free:
-        open_ = [i for i in initiatives if filled(i) < capacity]
-        if not open_:
-            return
-        fragment, initiative = max(
-            itertools.product(free, open_), key=lambda pair: similarity(pair[0].text, texts[id(pair[1])])
+        candidates = _numbered_owners(pool, by_number, free) or waiting
+        texts = [own_text[id(i)] for i in candidates]
+        pairs = sorted(
+            ((score, -n, -k, n, k) for n, fragment in enumerate(free)
+             for k, score in enumerate(_distinctive_scores(fragment.text, texts, weights))),
+            reverse=True,
         )
-        take(initiative, fragment)
-        free.remove(fragment)
+        taken: set[int] = set()
+        for *_, n, k in pairs:
+            fragment, initiative = free[n], candidates[k]
+            if n in taken:
+                continue
+            if fragment.kind == "name" and initiative.name is None:
+                initiative.name = fragment.text
+            elif fragment.kind == "text" and len(initiative.texts) < 2:
+                initiative.texts.append((fragment.line, fragment.text))
+            else:
+                continue
+            taken.add(n)
+        if len(taken) < len(free):
+            stray = next(f for n, f in enumerate(free) if n not in taken)
+            raise SheetError(source, f"a stray cell 「{stray.text[:20]}…」 belongs to no row printed before it",
+                             row=f"at line {stray.line}")
 
 
-def similarity(fragment: str, text: str) -> float:
-    """Share of the fragment's character bigrams that also occur in the text."""
+def _numbered_owners(pool: list[Fragment], by_number: dict[int, Initiative], free: list[Fragment]) -> list[Initiative]:
+    """The initiatives a pool names by number, when its other cells are exactly what they lack."""
+    owners = list({id(i): i for f in pool if f.number is not None and (i := by_number.get(f.number))}.values())
+    names = sum(f.kind == "name" for f in free)
+    texts = sum(f.kind == "text" for f in free)
+    if owners and names <= sum(i.name is None for i in owners) and texts <= sum(2 - len(i.texts) for i in owners):
+        return owners
+    return []
+
+
+def _rarity(rows: list[PrintedRow]) -> dict[str, float]:
+    """Inverse document frequency of each bigram over the sheet's rows: wording the whole sheet
+    uses (「により」, 「外国人」) says little about which initiative a cell belongs to."""
+    counts: dict[str, int] = {}
+    for row in rows:
+        for gram in set(_bigrams(row.own_text)):
+            counts[gram] = counts.get(gram, 0) + 1
+    return {gram: math.log((len(rows) + 1) / (count + 1)) for gram, count in counts.items()}
+
+
+def _distinctive_scores(fragment: str, texts: list[str], weights: dict[str, float]) -> list[float]:
+    """How much of the fragment's rare wording each text has, wording several texts share counting less."""
     grams = _bigrams(fragment)
-    if not grams:
-        return 0.0
-    other = set(_bigrams(text))
-    return sum(count for gram, count in grams.items() if gram in other) / sum(grams.values())
+    sets = [set(_bigrams(text)) for text in texts]
+    total = sum(weights.get(gram, 0.0) for gram in grams) or 1.0
+    scores = [0.0] * len(texts)
+    for gram in grams:
+        holders = [k for k, s in enumerate(sets) if gram in s]
+        for k in holders:
+            scores[k] += weights.get(gram, 0.0) / len(holders)
+    return [score / total for score in scores]
 
 
-def _bigrams(text: str) -> Counter:
+def _bigrams(text: str) -> list[str]:
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    return Counter(compact[i:i + 2] for i in range(len(compact) - 1))
+    return [compact[i:i + 2] for i in range(len(compact) - 1)]

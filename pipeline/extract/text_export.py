@@ -21,7 +21,9 @@ So the reader works from the structure every row has, not from blank lines:
 
 from __future__ import annotations
 
+import itertools
 import re
+import statistics
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,13 +32,6 @@ from pipeline.extract import layout
 from pipeline.extract.merged_cells import Fragment, PrintedRow, resolve
 from pipeline.extract.records import Sheet, SheetError, SheetRow
 
-# Widest line, in display columns (a full-width character counts 2), that each narrow column of the
-# sheet's layout prints before wrapping: the 事務事業名 column holds about six characters a line, the
-# 取組名 column eight, the 担当局 column four, a grade label eight; wider blocks are text columns.
-PROJECT_MAX_WIDTH = 12
-NAME_MAX_WIDTH = 17
-BUREAU_MAX_WIDTH = 10
-GRADE_MAX_WIDTH = 24
 
 # The last characters of a bureau or ward-office name (局, 本部, 区役所, 事務局, …).
 BUREAU_SUFFIXES = ("局", "本部", "役所", "支所", "室", "委員会", "センター", "事務所")
@@ -47,9 +42,54 @@ BULLETS = tuple("●・∘○〇◆◇■□※")
 
 INITIATIVE_NO_RE = re.compile(r"^[0-9０-９]{1,3}$")
 
+# Japanese line breaking lets these hang past a cell's edge rather than start a line.
+HANGING_PUNCTUATION = "、。，．・」』）)】！？!?,."
+
 
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+@dataclass(frozen=True)
+class Columns:
+    """The widest line, in display columns (full-width characters count 2), of the sheet's narrow
+    columns as this export wraps them. The 事務事業名 column holds about five characters a line, the
+    取組名 column seven, the 担当局 column fewer than either; the text columns are far wider. The
+    widths are measured from the export itself, so another producer's wrapping reads as well."""
+
+    project: int
+    name: int
+
+    @classmethod
+    def measure(cls, pieces: list["Piece"]) -> "Columns":
+        """Typical wrap widths: the block before each policy code (a 事務事業名) and the block after
+        each number (a 取組名), a slack of one or two characters on top."""
+        projects, names = [], []
+        for i, piece in enumerate(pieces):
+            if layout.is_policy_code(piece.text) and not piece.joined:
+                block = []
+                for before in reversed(pieces[:i]):
+                    if INITIATIVE_NO_RE.match(before.text):
+                        break
+                    block.append(before.width)
+                    if before.gap:
+                        break
+                if block:
+                    projects.append(max(block))
+            if INITIATIVE_NO_RE.match(piece.text) and i + 1 < len(pieces) and not pieces[i + 1].gap:
+                block = [pieces[i + 1].width]
+                block += [p.width for p in itertools.takewhile(lambda p: not p.gap, pieces[i + 2:])]
+                names.append(max(block))
+        if not projects or not names:
+            # Too few rows to measure: the widths of the city's A3 layout.
+            return cls(project=12, name=18)
+        return cls(project=int(statistics.median(projects)) + 2, name=int(statistics.median(names)) + 4)
+
+
+def fits(piece: "Piece", width: int) -> bool:
+    """Whether a line fits a column of this width, a hanging punctuation mark aside."""
+    text = piece.text[:-1] if piece.text.endswith(tuple(HANGING_PUNCTUATION)) else piece.text
+    return display_width(text) <= width
 
 
 @dataclass
@@ -171,6 +211,7 @@ class _Parser:
     def __init__(self, pieces: list[Piece], source: str):
         self.pieces = pieces
         self.source = source
+        self.columns = Columns.measure(pieces)
         self.section = Section()
         self.rows: list[RowCells] = []
         self.fragments: list[Fragment] = []
@@ -215,7 +256,8 @@ class _Parser:
         """(first piece, end piece, code) of the next grade cell of this kind; its label may wrap."""
         for i in range(start, len(self.pieces)):
             piece = self.pieces[i]
-            if not kind.start.match(piece.text) or piece.width > GRADE_MAX_WIDTH:
+            # A grade cell starts a block, shares a line, or at least wraps as narrow as a name.
+            if not kind.start.match(piece.text) or not (piece.gap or piece.joined or fits(piece, self.columns.name)):
                 continue
             text = ""
             for j in range(i, min(i + 4, len(self.pieces))):
@@ -232,7 +274,7 @@ class _Parser:
 
     def _trailing_cells(self, pieces: list[Piece], row: RowCells) -> list[Piece]:
         """Fill the row's last three cells from the start of ``pieces``; return what follows them."""
-        bureau = _find_bureau(pieces)
+        bureau = _find_bureau(pieces, self.columns)
         if bureau is None:
             raise self.error(pieces[0] if pieces else None, "no 担当局 (bureau) found after the row's grades")
         start, end = bureau
@@ -249,10 +291,11 @@ class _Parser:
             raise self.error(pieces[-1] if pieces else None,
                              "no 施策番号 (a policy code such as ４－４－１, or a ward) before the 達成度 grade")
         inline = _blocks(pieces[code_at + 1:])
-        project_start = _project_start(pieces, code_at)
+        project_start = _project_start(pieces, code_at, self.columns)
         number, name_start, row_start = None, project_start, project_start
         if inline:  # printed with its merged cells, so a 取組名 (and usually a No.) comes first
-            name_start = _name_start(pieces, project_start, self._is_section)
+            sections = self._section_lines(pieces[:project_start])
+            name_start = _name_start(pieces, project_start, lambda piece: id(piece) in sections)
             row_start = name_start
             if name_start > 0 and INITIATIVE_NO_RE.match(pieces[name_start - 1].text):
                 row_start = name_start - 1
@@ -271,11 +314,12 @@ class _Parser:
             boundary_before=self.boundary,
         )
 
-    def _is_section(self, piece: Piece) -> bool:
+    def _section_lines(self, pieces: list[Piece]) -> set[int]:
+        """The section rows among these pieces (by id), read in order without keeping their effect."""
         saved = self.section
-        taken = not piece.joined and self._take_section(piece)
+        found = {id(piece) for piece in pieces if not piece.joined and self._take_section(piece)}
         self.section = saved
-        return taken
+        return found
 
     def _strays(self, pieces: list[Piece]) -> None:
         """Section rows update the hierarchy; every other block is a stray merged cell."""
@@ -284,8 +328,8 @@ class _Parser:
             rest = [piece for piece in block if piece.joined or not self._take_section(piece)]
             cells.extend(_fragments(rest))
             self.boundary = True
-        for cell in _split_trailing_name(cells):
-            self.fragments.append(_fragment(cell, after_row=len(self.rows)))
+        for cell in _split_trailing_name(cells, self.columns):
+            self.fragments.append(_fragment(cell, len(self.rows), self.columns))
 
     def _take_section(self, piece: Piece) -> bool:
         s = self.section
@@ -324,19 +368,20 @@ def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
     return blocks
 
 
-def _is_bureau_line(piece: Piece) -> bool:
-    return piece.width <= BUREAU_MAX_WIDTH and not PROSE_PUNCTUATION.search(piece.text)
+def _is_bureau_line(piece: Piece, columns: Columns) -> bool:
+    """The 担当局 column is the narrowest of the sheet, and a bureau name has no punctuation."""
+    return fits(piece, columns.project) and not PROSE_PUNCTUATION.search(piece.text)
 
 
-def _find_bureau(pieces: list[Piece]) -> tuple[int, int] | None:
+def _find_bureau(pieces: list[Piece], columns: Columns) -> tuple[int, int] | None:
     """The first run of short unpunctuated lines, starting a block, that spells a bureau name."""
     for start in range(1, len(pieces)):
         piece, before = pieces[start], pieces[start - 1]
-        if not _is_bureau_line(piece) or not (piece.gap or piece.joined or before.text.endswith("。")):
+        if not _is_bureau_line(piece, columns) or not (piece.gap or piece.joined or before.text.endswith("。")):
             continue
         name = ""
-        for end in range(start, min(start + 4, len(pieces))):
-            if not _is_bureau_line(pieces[end]):
+        for end in range(start, min(start + 6, len(pieces))):
+            if not _is_bureau_line(pieces[end], columns):
                 break
             name += pieces[end].text
             if name.endswith(BUREAU_SUFFIXES):
@@ -352,7 +397,7 @@ def _split_reason_future(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]
     return pieces[:cuts[0]], pieces[cuts[0]:]
 
 
-def _project_start(pieces: list[Piece], code_at: int) -> int:
+def _project_start(pieces: list[Piece], code_at: int, columns: Columns) -> int:
     """Start of the 事務事業名 cell that ends at the policy code: the narrow lines before the code.
 
     Blank lines fall inside this cell too (「グリーン・イ／ノベーショ／ン・国際環／／境施策推進／事業」),
@@ -365,7 +410,7 @@ def _project_start(pieces: list[Piece], code_at: int) -> int:
         piece = pieces[start - 1]
         if INITIATIVE_NO_RE.match(piece.text) or layout.is_policy_code(piece.text):
             return start
-        if piece.width > PROJECT_MAX_WIDTH:
+        if not fits(piece, columns.project):
             break
         if piece.joined and start >= 2 and INITIATIVE_NO_RE.match(pieces[start - 2].text):
             return start
@@ -376,7 +421,7 @@ def _project_start(pieces: list[Piece], code_at: int) -> int:
 
 
 def _name_start(pieces: list[Piece], end: int, is_section) -> int:
-    """Start of the 取組名 cell ending at ``end``: back to a blank line, a number or a section row."""
+    """Start of the 取組名 cell ending at ``end``: back to its number, a blank line or a section row."""
     start = end
     while start > 0:
         piece = pieces[start - 1]
@@ -403,11 +448,11 @@ def _fragments(block: list[Piece]) -> list[list[Piece]]:
     return cells
 
 
-def _is_name_line(piece: Piece) -> bool:
-    return piece.width <= NAME_MAX_WIDTH and "。" not in piece.text and not piece.text.startswith(BULLETS)
+def _is_name_line(piece: Piece, columns: Columns) -> bool:
+    return fits(piece, columns.name) and "。" not in piece.text and not piece.text.startswith(BULLETS)
 
 
-def _split_trailing_name(cells: list[list[Piece]]) -> list[list[Piece]]:
+def _split_trailing_name(cells: list[list[Piece]], columns: Columns) -> list[list[Piece]]:
     """Stray cells again, where a 取組名 printed straight after a 取組の内容 is cut off it.
 
     The description's last sentence then runs into the name: 「…周知をします。外国人保護者へ」, with
@@ -418,29 +463,29 @@ def _split_trailing_name(cells: list[list[Piece]]) -> list[list[Piece]]:
     while queue:
         cell = queue.pop(0)
         tail = len(cell)
-        while tail > 0 and _is_name_line(cell[tail - 1]) and not INITIATIVE_NO_RE.match(cell[tail - 1].text):
+        while tail > 0 and _is_name_line(cell[tail - 1], columns) and not INITIATIVE_NO_RE.match(cell[tail - 1].text):
             tail -= 1
         last = cell[tail - 1] if tail > 0 else None
         head, stop, rest = last.text.rpartition("。") if last else ("", "", "")
-        if not stop or (not rest and tail == len(cell)) or display_width(rest) > NAME_MAX_WIDTH:
+        if not stop or (not rest and tail == len(cell)) or display_width(rest) > columns.name:
             out.append(cell)
             continue
         out.append([*cell[:tail - 1], Piece(head + stop, last.line, last.gap, last.joined)])
         name = ([Piece(rest, last.line, gap=True)] if rest else []) + cell[tail:]
-        if tail == len(cell) and queue and all(_is_name_line(p) for p in queue[0]) and not INITIATIVE_NO_RE.match(queue[0][0].text):
+        if tail == len(cell) and queue and all(_is_name_line(p, columns) for p in queue[0]) and not INITIATIVE_NO_RE.match(queue[0][0].text):
             name += queue.pop(0)
         out.append(name)
     return out
 
 
-def _fragment(pieces: list[Piece], after_row: int) -> Fragment:
+def _fragment(pieces: list[Piece], after_row: int, columns: Columns) -> Fragment:
     first = pieces[0]
     if INITIATIVE_NO_RE.match(first.text):
         number = _number(first.text)
         if len(pieces) == 1:
             return Fragment(after_row, first.line, "number", first.text, number)
         return Fragment(after_row, first.line, "name", _name(pieces[1:]), number)
-    if all(_is_name_line(piece) for piece in pieces):
+    if all(_is_name_line(piece, columns) for piece in pieces):
         return Fragment(after_row, first.line, "name", _name(pieces))
     return Fragment(after_row, first.line, "text", _text(pieces))
 

@@ -1,0 +1,41 @@
+# Two commands do everything on a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+TOOLS := .tools
+UV := $(TOOLS)/bin/uv
+VENV := .venv
+PY := $(VENV)/bin/python
+
+.PHONY: install run test ui bench system-deps clean
+
+# uv itself comes from PyPI into .tools/, so nothing but python3 is needed up front.
+$(UV):
+	$(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+# The locked environment; seconds when nothing changed.
+install: $(UV)
+	$(UV) sync --locked --quiet
+
+run: install
+	$(PY) -m pipeline build
+
+# Fonts for the PDF fixtures the tests render (Debian's IPAex, plus DejaVu for a few symbols).
+system-deps:
+	@if ! fc-list 2>/dev/null | grep -q IPAexGothic || ! fc-list 2>/dev/null | grep -q "DejaVu Sans"; then \
+		echo "installing fonts-ipaexfont fonts-dejavu-core"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont fonts-dejavu-core >/dev/null; \
+	fi
+
+test: install system-deps
+	$(PY) -m pytest -q
+
+ui: install
+	$(PY) -m pipeline ui
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf warehouse/*.duckdb warehouse/.build warehouse/.landing .dagster_home dbt_project/target
