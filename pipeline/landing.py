@@ -166,9 +166,9 @@ def rows_frame(sheet: Sheet, sha256: str) -> pl.DataFrame:
     return pl.DataFrame(records, schema=ROW_SCHEMA)
 
 
-def extract_file(path: Path) -> Sheet:
-    """One file's sheet; kept here so the Dagster asset can run it in worker processes."""
-    return read_sheet(path)
+def extract_file(path: Path, workers: int | None = None) -> Sheet:
+    """One file's sheet; a module-level function so worker processes can run it."""
+    return read_sheet(path, workers=workers)
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

@@ -83,7 +83,8 @@ def _extract(files: list[landing.RawFile]) -> dict:
     if len(files) <= 1:
         return {file.path: landing.extract_file(file.path) for file in files}
     with ProcessPoolExecutor(max_workers=min(len(files), os.cpu_count() or 1)) as pool:
-        return dict(zip((f.path for f in files), pool.map(landing.extract_file, [f.path for f in files])))
+        sheets = pool.map(landing.extract_file, [f.path for f in files], [1] * len(files))
+        return dict(zip((f.path for f in files), sheets))
 
 
 @asset(

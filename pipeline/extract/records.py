@@ -68,3 +68,11 @@ class SheetError(ValueError):
         if row is not None:
             where += f", row {row}"
         super().__init__(f"{where}: {problem}")
+
+    def __reduce__(self):
+        # Errors cross process boundaries when files and pages are read in parallel.
+        return (_sheet_error, (self.source_file, self.problem, self.page, self.row))
+
+
+def _sheet_error(source_file: str, problem: str, page: int | None, row: str | None) -> SheetError:
+    return SheetError(source_file, problem, page=page, row=row)

@@ -1,0 +1,56 @@
+"""Shared fixtures: the real FY2022 sheet from ../shared, and one warehouse built from raw/."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+FY2022_TEXT = SHARED / "seeds" / "000_4f888a4a0bd4f10d.txt"
+FY2022_PDF = SHARED / "fixtures" / "r04_sheet_calc.pdf"
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def run_pipeline(*args: str, env: dict | None = None, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:
+    """``python -m pipeline …`` in a subprocess, as a user runs it."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pipeline", *args],
+        cwd=REPO,
+        env={**os.environ, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"pipeline {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+@pytest.fixture(scope="session")
+def fy2022_sheet():
+    from pipeline.extract.text_export import read_text_export
+
+    assert FY2022_TEXT.exists(), f"the shared FY2022 sheet is missing: {FY2022_TEXT}"
+    return read_text_export(FY2022_TEXT)
+
+
+@pytest.fixture(scope="session")
+def dagster_home(tmp_path_factory) -> Path:
+    """A throwaway Dagster instance, so tests never touch the developer's run history."""
+    home = tmp_path_factory.mktemp("dagster_home")
+    (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
+    return home
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory, dagster_home) -> Path:
+    """The warehouse built once by ``python -m pipeline build`` from the repository's raw/."""
+    target = tmp_path_factory.mktemp("warehouse") / "kawasaki_policy.duckdb"
+    run_pipeline("build", "--raw-dir", str(REPO / "raw"), "--warehouse", str(target), env={"DAGSTER_HOME": str(dagster_home)})
+    return target
