@@ -2,19 +2,19 @@
 
 Two runs, because Dagster runs a partitioned asset apart from unpartitioned ones: first every fiscal
 year's extraction (one run over all years, files read in parallel), then the landing, dbt and the
-publish step.
+publish step. A year that cannot be read does not stop the others; the build then ends with a
+report of every file and a non-zero exit code.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
 from dagster import AssetSelection, DagsterInstance
 
 from pipeline import landing, settings
 from pipeline.assets.partitions import fiscal_year_partitions
-from pipeline.assets.sheets import extracted_sheet_rows, files_by_year
+from pipeline.assets.sheets import extracted_sheet_rows
 from pipeline.definitions import defs
 
 
@@ -24,29 +24,54 @@ def build_all() -> int:
         print(f"error: {raw_dir} is not a folder of sheet files", file=sys.stderr)
         return 2
     files = landing.scan_raw_dir(raw_dir, settings.landing_dir())
-    years = [str(year) for year in sorted(files_by_year(files))]
-    if not years:
-        print(f"error: no sheet in {raw_dir} (PDFs or text exports with a 「…進行管理シート（令和N年度）」 title)", file=sys.stderr)
-        return 2
+    years = [str(year) for year in landing.files_by_year(files)]
     instance = DagsterInstance.get()
-    known = set(instance.get_dynamic_partitions(fiscal_year_partitions.name))
-    instance.add_dynamic_partitions(fiscal_year_partitions.name, [year for year in years if year not in known])
-
+    keys = sync_partitions(instance, years)
     job = defs.resolve_implicit_global_asset_job_def()
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
-    extract = job.get_subset(asset_selection={extracted_sheet_rows.key}).execute_in_process(
-        instance=instance,
-        run_config=run_config,
-        tags={"dagster/asset_partition_range_start": years[0], "dagster/asset_partition_range_end": years[-1]},
-        raise_on_error=False,
-    )
-    if not extract.success:
-        return 1
-    rest = AssetSelection.all() - AssetSelection.assets(extracted_sheet_rows)
-    result = job.get_subset(asset_selection=rest.resolve(defs.resolve_asset_graph())).execute_in_process(
-        instance=instance, run_config=run_config, raise_on_error=False
-    )
-    if not result.success:
-        return 1
-    print(f"published {settings.warehouse_path()} ({', '.join('FY' + y for y in years)})")
-    return 0
+    extracted = True
+    if keys:
+        extracted = job.get_subset(asset_selection={extracted_sheet_rows.key}).execute_in_process(
+            instance=instance,
+            run_config=run_config,
+            tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+            raise_on_error=False,
+        ).success
+    plan = landing.plan_load(files, settings.landing_dir())
+    published = False
+    if plan.years:
+        rest = AssetSelection.all() - AssetSelection.assets(extracted_sheet_rows)
+        result = job.get_subset(asset_selection=rest.resolve(defs.resolve_asset_graph())).execute_in_process(
+            instance=instance, run_config=run_config, raise_on_error=False
+        )
+        published = result.success
+    print(summary(plan, published), file=sys.stderr if plan.failed or not published else sys.stdout)
+    return 0 if extracted and published and not plan.failed else 1
+
+
+def sync_partitions(instance: DagsterInstance, years: list[str]) -> list[str]:
+    """Make the fiscal-year partitions exactly the years in raw/; their keys in partition order."""
+    name = fiscal_year_partitions.name
+    known = instance.get_dynamic_partitions(name)
+    for stale in set(known) - set(years):
+        instance.delete_dynamic_partition(name, stale)
+    instance.add_dynamic_partitions(name, [year for year in years if year not in known])
+    return [key for key in instance.get_dynamic_partitions(name) if key in years]
+
+
+def summary(plan: landing.LoadPlan, published: bool) -> str:
+    """What became of each file in raw/, and where the warehouse is."""
+    lines = []
+    for item in plan.report:
+        year = f"FY{item['fiscal_year']}" if item["fiscal_year"] else "—"
+        detail = f"{item['rows']} rows" if item["status"] == "loaded" else item["message"]
+        lines.append(f"  {item['status']:<9} {year:<7} {item['file']}: {detail}")
+    if plan.quarantine:
+        lines.append(f"  {len(plan.quarantine)} rows quarantined (see raw.quarantine):")
+        lines += [f"    FY{q['fiscal_year']} {q['source_file']} {q['row'] or ''}: {q['reason']}" for q in plan.quarantine[:20]]
+    target = settings.warehouse_path()
+    if published:
+        lines.append(f"published {target} ({', '.join(f'FY{y}' for y in plan.years)})")
+    else:
+        lines.append(f"not published: {target} is unchanged")
+    return "\n".join(lines)

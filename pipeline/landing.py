@@ -1,7 +1,9 @@
 """raw/ → landed rows: which file holds which fiscal year, and each year's extracted rows on disk.
 
 Each year's rows are kept as one Parquet file with a manifest of the source files' content hashes,
-so a build reads a sheet again only when its content changed. Plain Python, no Dagster.
+so a build reads a sheet again only when its content changed. A year whose files cannot be read
+keeps the rows landed from its earlier files, and the failure is recorded beside them; the load
+plan then says, file by file, what the warehouse holds and why. Plain Python, no Dagster.
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -17,6 +19,7 @@ import polars as pl
 from pipeline.extract import ROW_FIELDS, SheetError, is_pdf, read_sheet
 from pipeline.extract import layout
 from pipeline.extract.records import Sheet
+from pipeline.extract.validation import validate
 
 SHEET_SUFFIXES = {".pdf", ".txt", ".text"}
 
@@ -39,8 +42,8 @@ class RawFile:
 
     path: Path
     sha256: str
-    fiscal_year: int | None  # None: no sheet title found; reading it will say why
-    kind: str  # "pdf" or "text"
+    fiscal_year: int | None
+    problem: str | None  # why no fiscal year could be read, for a file that is no sheet
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,20 @@ class LandedYear:
     used_file: str
     files: tuple[dict, ...]  # {"name", "sha256", "rows"} for each file of the year
     note: str  # e.g. a duplicate file that was set aside
+    problems: tuple[dict, ...] = ()  # quarantined rows and sheet faults (RowProblem dicts)
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    """The years to load, and a line per file saying what became of it."""
+
+    years: list[int]
+    report: list[dict]  # {"file", "fiscal_year", "status", "rows", "message"}
+    quarantine: list[dict] = field(default_factory=list)  # RowProblem dicts with their fiscal_year
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.quarantine) or any(item["status"] not in ("loaded", "duplicate") for item in self.report)
 
 
 def file_sha256(path: Path) -> str:
@@ -63,66 +80,93 @@ def file_sha256(path: Path) -> str:
 
 
 def scan_raw_dir(raw_dir: Path, landing_dir: Path) -> list[RawFile]:
-    """Every sheet file of raw/, sorted by name, with the fiscal year read from its title.
+    """Every sheet file of raw/ (.pdf, .txt), sorted by name, with the fiscal year from its title.
 
     Titles are cached by content hash, so scanning an unchanged folder opens no PDF.
     """
     cache_path = landing_dir / "titles.json"
-    cache: dict[str, int | None] = json.loads(cache_path.read_text()) if cache_path.exists() else {}
+    cache: dict[str, dict] = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     files = []
     for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and p.suffix.lower() in SHEET_SUFFIXES):
         sha = file_sha256(path)
         if sha not in cache:
             cache[sha] = _peek_fiscal_year(path)
-        files.append(RawFile(path, sha, cache[sha], "pdf" if is_pdf(path) else "text"))
+        files.append(RawFile(path, sha, cache[sha]["fiscal_year"], cache[sha]["problem"]))
     landing_dir.mkdir(parents=True, exist_ok=True)
     _write_atomically(cache_path, json.dumps(cache, sort_keys=True).encode())
     return files
 
 
-def _peek_fiscal_year(path: Path) -> int | None:
-    """The fiscal year from the title, read from the text's start or the PDF's first page."""
+def _peek_fiscal_year(path: Path) -> dict:
+    """The fiscal year from the title (the text's start, or the PDF's first page), or the problem."""
+    if path.stat().st_size == 0:
+        return {"fiscal_year": None, "problem": "the file is empty; put the sheet's PDF or its text export here"}
     try:
         if is_pdf(path):
-            import pdfplumber
+            from pipeline.extract.pdf_sheet import first_page_text
 
-            with pdfplumber.open(path) as pdf:
-                text = pdf.pages[0].extract_text() if pdf.pages else ""
+            text = first_page_text(path)
         else:
-            text = path.read_bytes()[:20000].decode("utf-8-sig", errors="replace")
-    except Exception:  # noqa: BLE001 - any unreadable file is reported properly when it is extracted
-        return None
-    return layout.fiscal_year_from_title(text or "")
+            text = path.read_bytes()[:20000].decode("utf-8-sig")
+    except SheetError as error:
+        return {"fiscal_year": None, "problem": error.problem}
+    except UnicodeDecodeError:
+        return {"fiscal_year": None, "problem": "neither a PDF nor UTF-8 text; expected the sheet's PDF or its text export"}
+    year = layout.fiscal_year_from_title(text)
+    problem = None if year else "no sheet title 「…進行管理シート（令和N年度）」 found; is this a progress-management sheet?"
+    return {"fiscal_year": year, "problem": problem}
 
 
 def landed_path(landing_dir: Path, fiscal_year: int) -> Path:
     return landing_dir / f"fy{fiscal_year}.parquet"
 
 
-def manifest_path(landing_dir: Path, fiscal_year: int) -> Path:
+def _manifest_path(landing_dir: Path, fiscal_year: int) -> Path:
     return landing_dir / f"fy{fiscal_year}.json"
 
 
+def _failure_path(landing_dir: Path, fiscal_year: int) -> Path:
+    return landing_dir / f"fy{fiscal_year}.failed.json"
+
+
 def read_manifest(landing_dir: Path, fiscal_year: int) -> LandedYear | None:
-    path = manifest_path(landing_dir, fiscal_year)
+    path = _manifest_path(landing_dir, fiscal_year)
     if not path.exists() or not landed_path(landing_dir, fiscal_year).exists():
         return None
     data = json.loads(path.read_text())
-    return LandedYear(**{**data, "files": tuple(data["files"])})
+    return LandedYear(**{**data, "files": tuple(data["files"]), "problems": tuple(data["problems"])})
+
+
+def _same_files(recorded: list[dict] | tuple[dict, ...], files: list[RawFile]) -> bool:
+    return sorted((f["name"], f["sha256"]) for f in recorded) == sorted((f.path.name, f.sha256) for f in files)
 
 
 def is_landed(landing_dir: Path, fiscal_year: int, files: list[RawFile]) -> bool:
     """Whether the year's landing was made from exactly these files' contents."""
     manifest = read_manifest(landing_dir, fiscal_year)
-    return manifest is not None and sorted((f["name"], f["sha256"]) for f in manifest.files) == sorted(
-        (f.path.name, f.sha256) for f in files
-    )
+    return manifest is not None and _same_files(manifest.files, files)
+
+
+def read_failure(landing_dir: Path, fiscal_year: int, files: list[RawFile]) -> str | None:
+    """Why these files of the year could not be landed, if that was already found out."""
+    path = _failure_path(landing_dir, fiscal_year)
+    if not path.exists():
+        return None
+    failure = json.loads(path.read_text())
+    return failure["error"] if _same_files(failure["files"], files) else None
+
+
+def record_failure(landing_dir: Path, fiscal_year: int, files: list[RawFile], error: str) -> None:
+    files_json = [{"name": f.path.name, "sha256": f.sha256} for f in files]
+    landing_dir.mkdir(parents=True, exist_ok=True)
+    _write_json(_failure_path(landing_dir, fiscal_year), {"files": files_json, "error": error})
 
 
 def land_year(landing_dir: Path, fiscal_year: int, files: list[RawFile], sheets: list[Sheet]) -> LandedYear:
-    """Write a year's rows from its sheets; several files for one year must hold the same rows."""
-    used, note = _one_sheet_per_year(fiscal_year, files, sheets)
-    frame = rows_frame(used[1], used[0].sha256)
+    """Write a year's checked rows from its sheets; several files for one year must hold the same rows."""
+    (used_file, used), note = _one_sheet_per_year(fiscal_year, files, sheets)
+    checked = validate(used)
+    frame = pl.DataFrame([{**row.to_dict(), "source_sha256": used_file.sha256} for row in checked.rows], schema=ROW_SCHEMA)
     landing_dir.mkdir(parents=True, exist_ok=True)
     target = landed_path(landing_dir, fiscal_year)
     tmp = target.with_suffix(".parquet.tmp")
@@ -131,11 +175,13 @@ def land_year(landing_dir: Path, fiscal_year: int, files: list[RawFile], sheets:
     landed = LandedYear(
         fiscal_year=fiscal_year,
         rows=frame.height,
-        used_file=used[0].path.name,
+        used_file=used_file.path.name,
         files=tuple({"name": f.path.name, "sha256": f.sha256, "rows": len(s.rows)} for f, s in zip(files, sheets)),
         note=note,
+        problems=tuple(problem.to_dict() for problem in checked.problems),
     )
-    _write_atomically(manifest_path(landing_dir, fiscal_year), json.dumps(asdict(landed), ensure_ascii=False, indent=1).encode())
+    _write_json(_manifest_path(landing_dir, fiscal_year), asdict(landed))
+    _failure_path(landing_dir, fiscal_year).unlink(missing_ok=True)
     return landed
 
 
@@ -161,14 +207,56 @@ def _comparable(sheet: Sheet) -> list[tuple]:
     ]
 
 
-def rows_frame(sheet: Sheet, sha256: str) -> pl.DataFrame:
-    records = [{**row.to_dict(), "source_sha256": sha256} for row in sheet.rows]
-    return pl.DataFrame(records, schema=ROW_SCHEMA)
+def files_by_year(files: list[RawFile]) -> dict[int, list[RawFile]]:
+    years: dict[int, list[RawFile]] = {}
+    for file in files:
+        if file.fiscal_year is not None:
+            years.setdefault(file.fiscal_year, []).append(file)
+    return dict(sorted(years.items()))
 
 
-def extract_file(path: Path, workers: int | None = None) -> Sheet:
-    """One file's sheet; a module-level function so worker processes can run it."""
-    return read_sheet(path, workers=workers)
+def plan_load(files: list[RawFile], landing_dir: Path) -> LoadPlan:
+    """What to load from the landing, and the fate of every file in raw/."""
+    years: list[int] = []
+    report: list[dict] = []
+    quarantine: list[dict] = []
+    for file in files:
+        if file.fiscal_year is None:
+            report.append(_line(file.path.name, None, "refused", 0, file.problem))
+    for year, year_files in files_by_year(files).items():
+        names = [f.path.name for f in year_files]
+        manifest = read_manifest(landing_dir, year)
+        if manifest is not None and _same_files(manifest.files, year_files):
+            years.append(year)
+            quarantine += [{**problem, "fiscal_year": year} for problem in manifest.problems]
+            for name in names:
+                duplicate = name != manifest.used_file
+                report.append(_line(name, year, "duplicate" if duplicate else "loaded", 0 if duplicate else manifest.rows,
+                                    manifest.note if duplicate else ""))
+            continue
+        error = read_failure(landing_dir, year, year_files) or "not extracted yet"
+        if manifest is not None:
+            years.append(year)
+            quarantine += [{**problem, "fiscal_year": year} for problem in manifest.problems]
+            error += f"; FY{year} keeps the {manifest.rows} rows read earlier from {manifest.used_file}"
+        report += [_line(name, year, "refused", 0, error) for name in names]
+    return LoadPlan(sorted(years), report, quarantine)
+
+
+def _line(name: str, year: int | None, status: str, rows: int, message: str | None) -> dict:
+    return {"file": name, "fiscal_year": year, "status": status, "rows": rows, "message": message or ""}
+
+
+def try_extract(path: Path, workers: int | None = None) -> Sheet | SheetError:
+    """One file's sheet, or the reason it cannot be read; a module-level function for worker processes."""
+    try:
+        return read_sheet(path, workers=workers)
+    except SheetError as error:
+        return error
+
+
+def _write_json(path: Path, data: dict) -> None:
+    _write_atomically(path, json.dumps(data, ensure_ascii=False, indent=1).encode())
 
 
 def _write_atomically(path: Path, content: bytes) -> None:

@@ -6,6 +6,7 @@ reading the previous data until the move, and a build that dies leaves the publi
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -24,8 +25,9 @@ def start_build(build_path: Path) -> None:
         pass
 
 
-def load_raw_rows(build_path: Path, parquet_files: list[Path]) -> int:
-    """Land the extracted sheet rows (one Parquet file per year) as ``raw.sheet_rows`` in the build file."""
+def load_raw_rows(build_path: Path, parquet_files: list[Path], report: list[dict], quarantine: list[dict]) -> int:
+    """Land the extracted rows (one Parquet file per year) as ``raw.sheet_rows`` in the build file,
+    with ``raw.load_report`` (a line per file in raw/) and ``raw.quarantine`` (unreadable rows)."""
     with duckdb.connect(str(build_path)) as con:
         con.execute("create schema if not exists raw")
         con.execute(
@@ -33,7 +35,25 @@ def load_raw_rows(build_path: Path, parquet_files: list[Path]) -> int:
             "select * from read_parquet(?, union_by_name = true) order by fiscal_year, initiative_no, sub_row",
             [[str(path) for path in parquet_files]],
         )
+        con.execute(
+            "create or replace table raw.load_report "
+            "(file varchar, fiscal_year integer, status varchar, rows integer, message varchar)"
+        )
+        _insert(con, "raw.load_report", [(r["file"], r["fiscal_year"], r["status"], r["rows"], r["message"]) for r in report])
+        con.execute(
+            "create or replace table raw.quarantine "
+            "(fiscal_year integer, source_file varchar, page integer, row varchar, reason varchar, fields json)"
+        )
+        _insert(con, "raw.quarantine", [
+            (q["fiscal_year"], q["source_file"], q["page"], q["row"], q["reason"], json.dumps(q["fields"], ensure_ascii=False))
+            for q in quarantine
+        ])
         return con.execute("select count(*) from raw.sheet_rows").fetchone()[0]
+
+
+def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> None:
+    if rows:
+        con.executemany(f"insert into {table} values ({', '.join('?' * len(rows[0]))})", rows)
 
 
 def publish(build_path: Path, warehouse_path: Path) -> None:

@@ -9,6 +9,8 @@ from pipeline.extract import layout
 from pipeline.extract.records import ROW_FIELDS, SheetError
 from pipeline.extract.text_export import parse_text_export
 
+from conftest import FY2022_TEXT
+
 
 def row(sheet, no, sub=1):
     return next(r for r in sheet.rows if r.initiative_no == no and r.sub_row == sub)
@@ -181,10 +183,6 @@ def test_other_years_and_a_byte_order_mark():
         ("hello\nworld\n", "no sheet title"),
         ("川崎市国際施策推進プラン第３期実行プログラム進行管理シート（令和４年度）\n取組名 事務事業名\n", "no evaluation rows"),
         (
-            "…進行管理シート（令和４年度）\n\n1 名前\n\n事業\n\n４－４－１\n\n内容\n\n計画\n\n３．概ね目標どおり\n\n実績\n\nA．貢献している\n\n理由\n\n方向\n\n港湾局\n",
-            "unknown 達成度 grade 「3.概ね目標どおり」",
-        ),
-        (
             "…進行管理シート（令和４年度）\n\n1 名前\n\n事業\n\n４－４－１\n\n内容\n\n計画\n\n３．ほぼ目標どおり\n\n実績\n",
             "a 達成度 grade without a 貢献度 grade",
         ),
@@ -194,3 +192,13 @@ def test_unreadable_input_names_the_file(text, message):
     with pytest.raises(SheetError, match=message) as error:
         parse_text_export(text, "broken.txt")
     assert str(error.value).startswith("broken.txt")
+
+
+def test_a_row_with_an_unknown_grade_is_quarantined_not_dropped(fy2022_sheet):
+    text = FY2022_TEXT.read_text(encoding="utf-8").replace("４．目標を下回っ\nた", "４．概ね目標を下回っ\nた", 1)
+    sheet = parse_text_export(text, "edited.txt")
+    assert len(sheet.rows) == 126
+    (problem,) = sheet.problems
+    assert problem.row == "No. 4 (1)" and "unknown 達成度 grade 「4.概ね目標を下回った」" in problem.reason
+    assert problem.fields["initiative_name"] == "ポートセールス事業" and problem.fields["achievement_code"] is None
+    assert [r.initiative_no for r in sheet.rows][:4] == [1, 2, 3, 5]

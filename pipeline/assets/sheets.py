@@ -1,11 +1,12 @@
 """Extract: the sheet files in raw/ → each fiscal year's rows → ``raw.sheet_rows`` in the build file."""
 
-
 import os
-from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 
 from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
@@ -13,14 +14,17 @@ from dagster import (
     Failure,
     MaterializeResult,
     MetadataValue,
+    Output,
     asset,
 )
 
 from pipeline import landing, settings, warehouse
 from pipeline.assets.metadata import markdown_table
 from pipeline.assets.partitions import fiscal_year_partitions
+from pipeline.extract import SheetError
 
 OWNERS = ["team:policy-data"]
+RAW_SHEET_ROWS = AssetKey(["raw", "sheet_rows"])
 
 sheet_files = AssetSpec(
     key="sheet_files",
@@ -31,14 +35,6 @@ sheet_files = AssetSpec(
 )
 
 
-def files_by_year(files: list[landing.RawFile]) -> dict[int, list[landing.RawFile]]:
-    years: dict[int, list[landing.RawFile]] = defaultdict(list)
-    for file in files:
-        if file.fiscal_year is not None:
-            years[file.fiscal_year].append(file)
-    return dict(years)
-
-
 @asset(
     deps=[sheet_files],
     partitions_def=fiscal_year_partitions,
@@ -47,76 +43,118 @@ def files_by_year(files: list[landing.RawFile]) -> dict[int, list[landing.RawFil
     kinds={"python", "parquet"},
     owners=OWNERS,
     description=(
-        "Each fiscal year's sheet rows, extracted from its file in raw/ (PDF or text export) and kept "
-        "as Parquet with the file's content hash; a year whose file did not change is not read again."
+        "Each fiscal year's sheet rows, extracted from its file in raw/ (PDF or text export), checked, "
+        "and kept as Parquet with the file's content hash; a year whose file did not change is not read "
+        "again. A year whose file cannot be read fails with the reason and keeps its earlier rows."
     ),
 )
 def extracted_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
     landing_dir = settings.landing_dir()
-    by_year = files_by_year(landing.scan_raw_dir(settings.raw_dir(), landing_dir))
+    by_year = landing.files_by_year(landing.scan_raw_dir(settings.raw_dir(), landing_dir))
     years = sorted(int(key) for key in context.partition_keys)
     missing = [year for year in years if year not in by_year]
     if missing:
         raise Failure(f"no file in {settings.raw_dir()} gives fiscal year {', '.join(map(str, missing))}")
     stale = [year for year in years if not landing.is_landed(landing_dir, year, by_year[year])]
-    sheets = _extract([file for year in stale for file in by_year[year]])
-    summary = []
+    results = _extract([file for year in stale for file in by_year[year]])
+    summary, failures = [], []
     for year in years:
-        if year in stale:
-            landed = landing.land_year(landing_dir, year, by_year[year], [sheets[f.path] for f in by_year[year]])
-        else:
-            landed = landing.read_manifest(landing_dir, year)
-        summary.append({"fiscal_year": year, "rows": landed.rows, "file": landed.used_file,
-                        "extracted": year in stale, "note": landed.note})
+        files = by_year[year]
+        try:
+            if year in stale:
+                errors = [results[f.path] for f in files if isinstance(results[f.path], SheetError)]
+                if errors:
+                    raise errors[0]
+                landed = landing.land_year(landing_dir, year, files, [results[f.path] for f in files])
+            else:
+                landed = landing.read_manifest(landing_dir, year)
+        except SheetError as error:
+            landing.record_failure(landing_dir, year, files, str(error))
+            failures.append(f"FY{year}: {error}")
+            context.log.error(f"FY{year}: {error}")
+            continue
+        summary.append({"fiscal_year": year, "rows": landed.rows, "file": landed.used_file, "read": year in stale,
+                        "quarantined": len(landed.problems), "note": landed.note})
         context.log.info(f"FY{year}: {landed.rows} rows from {landed.used_file}"
-                         + ("" if year in stale else " (unchanged, not read again)") + (f"; {landed.note}" if landed.note else ""))
+                         + ("" if year in stale else " (unchanged, not read again)")
+                         + (f"; {len(landed.problems)} quarantined" if landed.problems else "")
+                         + (f"; {landed.note}" if landed.note else ""))
+    if failures:
+        raise Failure("some fiscal years could not be extracted:\n" + "\n".join(failures),
+                      metadata={"landed": MetadataValue.md(markdown_table(summary))})
     return MaterializeResult(metadata={
         "years": MetadataValue.md(markdown_table(summary)),
         "rows": sum(item["rows"] for item in summary),
         "files_read": sum(len(by_year[year]) for year in stale),
-        "source_files": MetadataValue.json({str(y): [{"name": f.path.name, "sha256": f.sha256} for f in by_year[y]] for y in years}),
+        "source_files": MetadataValue.json(
+            {str(y): [{"name": f.path.name, "sha256": f.sha256} for f in by_year[y]] for y in years}
+        ),
     })
 
 
 def _extract(files: list[landing.RawFile]) -> dict:
-    """Each file's sheet; several files are read in parallel, one process per core."""
-    if len(files) <= 1:
-        return {file.path: landing.extract_file(file.path) for file in files}
-    with ProcessPoolExecutor(max_workers=min(len(files), os.cpu_count() or 1)) as pool:
-        sheets = pool.map(landing.extract_file, [f.path for f in files], [1] * len(files))
-        return dict(zip((f.path for f in files), sheets))
+    """Each file's sheet or its SheetError; several files are read in parallel, one process per core."""
+    paths = [file.path for file in files]
+    if len(paths) <= 1:
+        return {path: landing.try_extract(path) for path in paths}
+    with ProcessPoolExecutor(max_workers=min(len(paths), os.cpu_count() or 1)) as pool:
+        return dict(zip(paths, pool.map(landing.try_extract, paths, [1] * len(paths))))
 
 
 @asset(
-    key=AssetKey(["raw", "sheet_rows"]),
+    key=RAW_SHEET_ROWS,
     deps=[extracted_sheet_rows],
     group_name="extract",
     kinds={"duckdb"},
     owners=OWNERS,
     description=(
         "Every fiscal year's extracted rows landed as the DuckDB table raw.sheet_rows in a fresh build "
-        "file beside the warehouse; dbt builds on it and the publish step moves it into place."
+        "file beside the warehouse, with raw.load_report (what became of each file in raw/) and "
+        "raw.quarantine (rows that could not be read, and why); dbt builds on them and the publish step "
+        "moves the file into place."
     ),
+    check_specs=[
+        AssetCheckSpec("every_sheet_file_loaded", asset=RAW_SHEET_ROWS,
+                       description="Every file in raw/ was read into the warehouse (or is a duplicate of one that was)."),
+        AssetCheckSpec("no_quarantined_rows", asset=RAW_SHEET_ROWS,
+                       description="No sheet row was quarantined as unreadable, and no sheet has numbering gaps."),
+    ],
 )
-def raw_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
+def raw_sheet_rows(context: AssetExecutionContext):
     landing_dir = settings.landing_dir()
-    years = sorted(files_by_year(landing.scan_raw_dir(settings.raw_dir(), landing_dir)))
-    not_landed = [year for year in years if landing.read_manifest(landing_dir, year) is None]
-    if not_landed:
-        raise Failure(f"fiscal years {not_landed} have not been extracted; materialise extracted_sheet_rows first")
+    plan = landing.plan_load(landing.scan_raw_dir(settings.raw_dir(), landing_dir), landing_dir)
+    if not plan.years:
+        raise Failure("no fiscal year could be loaded:\n" + "\n".join(f"{r['file']}: {r['message']}" for r in plan.report))
     build_path = settings.build_path()
     warehouse.start_build(build_path)
-    count = warehouse.load_raw_rows(build_path, [landing.landed_path(landing_dir, year) for year in years])
+    count = warehouse.load_raw_rows(build_path, [landing.landed_path(landing_dir, year) for year in plan.years],
+                                    plan.report, plan.quarantine)
     per_year = warehouse.query_records(build_path, "select fiscal_year, count(*) as rows from raw.sheet_rows group by 1 order by 1")
     preview = warehouse.query_records(
         build_path,
         "select fiscal_year, initiative_no, sub_row, initiative_name, achievement_code, contribution_code, bureau "
         "from raw.sheet_rows limit 5",
     )
-    return MaterializeResult(metadata={
+    yield Output(None, metadata={
         "dagster/row_count": count,
         "rows_per_year": MetadataValue.md(markdown_table(per_year)),
+        "load_report": MetadataValue.md(markdown_table(plan.report, max_cell=200)),
         "preview": MetadataValue.md(markdown_table(preview)),
         "build_file": MetadataValue.path(str(build_path)),
     })
-
+    not_loaded = [r for r in plan.report if r["status"] not in ("loaded", "duplicate")]
+    yield AssetCheckResult(
+        check_name="every_sheet_file_loaded",
+        passed=not not_loaded,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={"files": MetadataValue.md(markdown_table(not_loaded or plan.report, max_cell=200))},
+    )
+    yield AssetCheckResult(
+        check_name="no_quarantined_rows",
+        passed=not plan.quarantine,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={"quarantined": len(plan.quarantine),
+                  "rows": MetadataValue.md(markdown_table(
+                      [{k: q[k] for k in ("fiscal_year", "source_file", "page", "row", "reason")} for q in plan.quarantine],
+                      max_cell=200))},
+    )

@@ -32,7 +32,7 @@ from pdfplumber.table import Table, TableFinder
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.extract import layout
-from pipeline.extract.records import Sheet, SheetError, SheetRow
+from pipeline.extract.records import RowProblem, Sheet, SheetError, SheetRow
 
 # Header label of each column, matched against the whole header cell (NFKC, no whitespace).
 HEADER_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -124,6 +124,18 @@ def read_pdf_sheet(path: str | Path, *, workers: int | None = None) -> Sheet:
     return assemble_sheet(path.name, pages)
 
 
+def first_page_text(path: str | Path) -> str:
+    """The text of the first page, where the title names the fiscal year; SheetError if unreadable."""
+    path = Path(path)
+    with _open(path) as pdf:
+        if not pdf.pages:
+            raise SheetError(path.name, "the PDF has no pages")
+        try:
+            return pdf.pages[0].extract_text() or ""
+        except Exception as error:  # a damaged content stream; pdfminer raises many kinds
+            raise SheetError(path.name, f"unreadable page ({type(error).__name__}: {error})", page=1) from error
+
+
 def _available_cores() -> int:
     # The cores this process may use: a container or a scheduler may allow fewer than the machine has.
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -171,7 +183,8 @@ def assemble_sheet(source_file: str, pages: list[PageTable]) -> Sheet:
     joined = _Joiner(source_file)
     for page in pages:
         joined.add_page(page.rows)
-    return Sheet(source_file, fiscal_year, title, tuple(_sheet_rows(joined, fiscal_year)))
+    rows, problems = _sheet_rows(joined, fiscal_year)
+    return Sheet(source_file, fiscal_year, title, tuple(rows), tuple(problems))
 
 
 # -- reading one page -------------------------------------------------------------------------
@@ -488,12 +501,13 @@ class _Joiner:
 # -- sheet rows ---------------------------------------------------------------------------------
 
 
-def _sheet_rows(joined: _Joiner, fiscal_year: int) -> list[SheetRow]:
-    """Grid rows grouped into initiatives by the No. cell they share, under the sections above them."""
+def _sheet_rows(joined: _Joiner, fiscal_year: int) -> tuple[list[SheetRow], list[RowProblem]]:
+    """Grid rows grouped into initiatives by the No. cell they share, under the sections above them;
+    rows whose grade is none of the scale's labels are quarantined."""
     source_file = joined.source_file
     sections: dict[str, tuple] = {}
     initiative: list[GridRow] = []
-    out: list[SheetRow] = []
+    out: list[SheetRow | RowProblem] = []
     for row in [*joined.rows, None]:
         if initiative and (
             not isinstance(row, GridRow)
@@ -513,10 +527,12 @@ def _sheet_rows(joined: _Joiner, fiscal_year: int) -> list[SheetRow]:
             if len(sections) < 3:
                 raise SheetError(source_file, "a row before its 取組方針, 取組の方向性 and ① section rows", page=row.page)
             initiative.append(row)
-    return out
+    return [r for r in out if isinstance(r, SheetRow)], [r for r in out if isinstance(r, RowProblem)]
 
 
-def _initiative_rows(joined: _Joiner, fiscal_year: int, sections: dict[str, tuple], rows: list[GridRow]) -> list[SheetRow]:
+def _initiative_rows(
+    joined: _Joiner, fiscal_year: int, sections: dict[str, tuple], rows: list[GridRow]
+) -> list[SheetRow | RowProblem]:
     """The sheet rows of one initiative: its shared cells with each row's own."""
     source_file = joined.source_file
     # A merged cell cut by a page break is several cells; its text is theirs in order.
@@ -532,35 +548,43 @@ def _initiative_rows(joined: _Joiner, fiscal_year: int, sections: dict[str, tupl
     out = []
     for sub_row, row in enumerate(rows, start=1):
         own = {name: list(joined.lines(cell)) for name, cell in row.cells.items() if name not in INITIATIVE_FIELDS}
+        problems = []
+        achievement = contribution = None
         try:
             achievement = layout.parse_achievement(layout.join_text(own["achievement_code"]))
+        except ValueError as error:
+            problems.append(str(error))
+        try:
             contribution = layout.parse_contribution(layout.join_text(own["contribution_code"]))
         except ValueError as error:
-            raise SheetError(source_file, str(error), page=row.page, row=f"No. {number} ({sub_row})") from None
-        out.append(
-            SheetRow(
-                fiscal_year=fiscal_year,
-                initiative_no=number,
-                sub_row=sub_row,
-                pillar=sections["pillar"][0],
-                pillar_title=sections["pillar"][1],
-                direction_no=sections["direction"][0],
-                direction_title=sections["direction"][1],
-                subarea_no=sections["subarea"][0],
-                subarea_title=sections["subarea"][1],
-                initiative_name=layout.join_name(shared["initiative_name"]),
-                project_name=layout.join_name(own["project_name"]),
-                policy_code=layout.normalise_policy_code(layout.join_name(own["policy_code"])),
-                description=layout.join_text(shared["description"]),
-                plan_fy=layout.join_text(shared["plan_fy"]),
-                achievement_code=achievement,
-                results=layout.join_text(own["results"]),
-                contribution_code=contribution,
-                reason=layout.join_text(own["reason"]),
-                future_direction=layout.join_text(own["future_direction"]),
-                bureau=layout.join_name(own["bureau"]),
-                source_file=source_file,
-                source_page=row.page,
-            )
+            problems.append(str(error))
+        sheet_row = SheetRow(
+            fiscal_year=fiscal_year,
+            initiative_no=number,
+            sub_row=sub_row,
+            pillar=sections["pillar"][0],
+            pillar_title=sections["pillar"][1],
+            direction_no=sections["direction"][0],
+            direction_title=sections["direction"][1],
+            subarea_no=sections["subarea"][0],
+            subarea_title=sections["subarea"][1],
+            initiative_name=layout.join_name(shared["initiative_name"]),
+            project_name=layout.join_name(own["project_name"]),
+            policy_code=layout.normalise_policy_code(layout.join_name(own["policy_code"])),
+            description=layout.join_text(shared["description"]),
+            plan_fy=layout.join_text(shared["plan_fy"]),
+            achievement_code=achievement,
+            results=layout.join_text(own["results"]),
+            contribution_code=contribution,
+            reason=layout.join_text(own["reason"]),
+            future_direction=layout.join_text(own["future_direction"]),
+            bureau=layout.join_name(own["bureau"]),
+            source_file=source_file,
+            source_page=row.page,
         )
+        if problems:
+            where = f"No. {number} ({sub_row})"
+            out.append(RowProblem(source_file, row.page, where, "; ".join(problems), sheet_row.to_dict()))
+        else:
+            out.append(sheet_row)
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 
@@ -45,13 +45,28 @@ ROW_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(SheetRow))
 
 
 @dataclass(frozen=True)
+class RowProblem:
+    """A row that could not be read, or a fault of the sheet as a whole; quarantined, not dropped."""
+
+    source_file: str
+    page: int | None
+    row: str | None  # which row: 「No. 12 (2)」, 「line 345」, or None for the whole sheet
+    reason: str
+    fields: dict[str, Any] = field(default_factory=dict)  # what was read of the row
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
 class Sheet:
-    """Every row of one yearly sheet file."""
+    """Every row of one yearly sheet file, and the rows that could not be read."""
 
     source_file: str
     fiscal_year: int
     title: str
     rows: tuple[SheetRow, ...]
+    problems: tuple[RowProblem, ...] = ()
 
 
 class SheetError(ValueError):

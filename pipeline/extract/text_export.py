@@ -30,7 +30,7 @@ from pathlib import Path
 
 from pipeline.extract import layout
 from pipeline.extract.merged_cells import Fragment, PrintedRow, resolve
-from pipeline.extract.records import Sheet, SheetError, SheetRow
+from pipeline.extract.records import RowProblem, Sheet, SheetError, SheetRow
 
 
 # The last characters of a bureau or ward-office name (局, 本部, 区役所, 事務局, …).
@@ -134,6 +134,7 @@ class RowCells:
     reason: list[Piece] = field(default_factory=list)
     future: list[Piece] = field(default_factory=list)
     bureau: list[Piece] = field(default_factory=list)
+    unknown_grades: list[str] = field(default_factory=list)
 
 
 def read_text_export(path: str | Path) -> Sheet:
@@ -159,12 +160,15 @@ def parse_text_export(text: str, source: str) -> Sheet:
     rows, fragments = _Parser(_pieces(lines), source).parse()
     printed = [_printed_row(row, source) for row in rows]
     resolved = resolve(printed, fragments, source)
-    return Sheet(
-        source_file=source,
-        fiscal_year=fiscal_year,
-        title=title,
-        rows=tuple(_sheet_row(fiscal_year, source, row, initiative) for row, initiative in zip(rows, resolved)),
-    )
+    sheet_rows, problems = [], []
+    for row, initiative in zip(rows, resolved):
+        sheet_row = _sheet_row(fiscal_year, source, row, initiative)
+        if row.unknown_grades:
+            where = f"No. {initiative.initiative_no} ({initiative.sub_row})"
+            problems.append(RowProblem(source, None, where, "; ".join(row.unknown_grades), sheet_row.to_dict()))
+        else:
+            sheet_rows.append(sheet_row)
+    return Sheet(source, fiscal_year, title, tuple(sheet_rows), tuple(problems))
 
 
 # --- lines into pieces -------------------------------------------------------------------------
@@ -225,7 +229,7 @@ class _Parser:
         if not anchors:
             raise SheetError(self.source, "no evaluation rows found (no 達成度 grade such as 「３．ほぼ目標どおり」)")
         cursor = 0
-        for ach_start, ach_end, achievement, con_start, con_end, contribution in anchors:
+        for (ach_start, ach_end, achievement, ach_label), (con_start, con_end, contribution, con_label) in anchors:
             between = self.pieces[cursor:ach_start]
             if self.rows:
                 between = self._trailing_cells(between, self.rows[-1])
@@ -234,6 +238,7 @@ class _Parser:
             row.achievement = achievement
             row.results = self.pieces[ach_end:con_start]
             row.contribution = contribution
+            row.unknown_grades = [label for label in (ach_label, con_label) if label]
             self.rows.append(row)
             cursor = con_end
         self._strays(self._trailing_cells(self.pieces[cursor:], self.rows[-1]))
@@ -241,19 +246,23 @@ class _Parser:
 
     # anchors
 
-    def _grade_anchors(self) -> list[tuple[int, int, int, int, int, str]]:
+    def _grade_anchors(self) -> list[tuple[tuple, tuple]]:
         anchors = []
         i = 0
         while (ach := self._find_grade(i, _ACHIEVEMENT)) is not None:
             con = self._find_grade(ach[1], _CONTRIBUTION)
             if con is None:
                 raise self.error(self.pieces[ach[0]], "a 達成度 grade without a 貢献度 grade after it")
-            anchors.append((*ach, *con))
+            anchors.append((ach, con))
             i = con[1]
         return anchors
 
     def _find_grade(self, start: int, kind: "_GradeKind") -> tuple | None:
-        """(first piece, end piece, code) of the next grade cell of this kind; its label may wrap."""
+        """(first piece, end piece, code, unknown label) of the next grade cell of this kind.
+
+        A label may wrap over lines. A cell that starts like a grade (「３．」) but is none of the
+        scale's labels still anchors its row, with no code and the problem noted, so the row is
+        quarantined rather than merged into its neighbours."""
         for i in range(start, len(self.pieces)):
             piece = self.pieces[i]
             # A grade cell starts a block, shares a line, or at least wraps as narrow as a name.
@@ -263,11 +272,15 @@ class _Parser:
             for j in range(i, min(i + 4, len(self.pieces))):
                 text += layout.compact(self.pieces[j].text)
                 if text in kind.labels:
-                    return i, j + 1, kind.labels[text]
+                    return i, j + 1, kind.labels[text], None
                 if not any(label.startswith(text) for label in kind.labels):
                     break
-            raise self.error(piece, f"unknown {kind.name} grade 「{layout.compact(piece.text)}」; "
-                                    f"the sheet's grades are {', '.join(kind.labels)}")
+            end = i + 1
+            while end < min(i + 3, len(self.pieces)) and not self.pieces[end].gap and fits(self.pieces[end], self.columns.name):
+                end += 1
+            label = layout.compact("".join(piece.text for piece in self.pieces[i:end]))
+            return i, end, None, (f"unknown {kind.name} grade 「{label}」 at line {piece.line}; "
+                                  f"the sheet's grades are {', '.join(kind.labels)}")
         return None
 
     # reason, future direction, bureau
