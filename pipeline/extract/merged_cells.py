@@ -231,28 +231,63 @@ def _attach_fragments(
             if fragment.kind == "name":
                 initiative.name = fragment.text
         candidates = _numbered_owners(pool, by_number, free) or waiting
-        texts = [own_text[id(i)] for i in candidates]
-        pairs = sorted(
-            ((score, -n, -k, n, k) for n, fragment in enumerate(free)
-             for k, score in enumerate(_distinctive_scores(fragment.text, texts, weights))),
-            reverse=True,
-        )
-        taken: set[int] = set()
-        for *_, n, k in pairs:
-            fragment, initiative = free[n], candidates[k]
-            if n in taken:
-                continue
-            if fragment.kind == "name" and initiative.name is None:
-                initiative.name = fragment.text
-            elif fragment.kind == "text" and len(initiative.texts) < 2:
-                initiative.texts.append((fragment.line, fragment.text))
-            else:
-                continue
-            taken.add(n)
-        if len(taken) < len(free):
-            stray = next(f for n, f in enumerate(free) if n not in taken)
+        owners = _best_owners(pool, free, candidates, [own_text[id(i)] for i in candidates], weights)
+        if owners is None:
+            stray = free[0]
             raise SheetError(source, f"a stray cell 「{stray.text[:20]}…」 belongs to no row printed before it",
                              row=f"at line {stray.line}")
+        for fragment, initiative in zip(free, owners):
+            if fragment.kind == "name":
+                initiative.name = fragment.text
+            else:
+                initiative.texts.append((fragment.line, fragment.text))
+
+
+# Weights of printing order against wording (a fragment's wording match is a share, 0–1). An
+# initiative's merged cells are usually printed side by side, and most often right after its rows.
+NEIGHBOUR_BONUS = 0.25
+RECENT_BONUS = 0.2
+# Above this many possible assignments of a pool, fragments are matched one by one instead.
+MAX_ASSIGNMENTS = 50_000
+
+
+def _best_owners(pool, free, candidates, texts, weights) -> list[Initiative] | None:
+    """The owner of each free fragment that best fits wording and printing order (beside each other,
+    after the latest rows), within what each initiative still lacks (one name, two texts); None if
+    the fragments cannot all be placed."""
+    latest = max(range(len(candidates)), key=lambda k: candidates[k].rows[-1])
+    scores = [[score + (RECENT_BONUS if k == latest else 0.0) for k, score in enumerate(_distinctive_scores(f.text, texts, weights))]
+              for f in free]
+    slots = [(1 if i.name is None else 0, 2 - len(i.texts)) for i in candidates]
+    anchor = {id(f): candidates.index(i) for f in pool if f.number is not None and (i := _owner_of(f, candidates))}
+    order = [id(f) for f in pool]
+
+    def total(choice: tuple[int, ...]) -> float:
+        owner = {**anchor, **{id(f): k for f, k in zip(free, choice)}}
+        fit = sum(scores[n][k] for n, k in enumerate(choice))
+        return fit + NEIGHBOUR_BONUS * sum(
+            1 for a, b in zip(order, order[1:]) if a in owner and b in owner and owner[a] == owner[b])
+
+    def fits_slots(choice: tuple[int, ...]) -> bool:
+        for k, (names, bodies) in enumerate(slots):
+            chosen = [free[n] for n, owner in enumerate(choice) if owner == k]
+            if sum(f.kind == "name" for f in chosen) > names or sum(f.kind == "text" for f in chosen) > bodies:
+                return False
+        return True
+
+    if len(candidates) ** len(free) <= MAX_ASSIGNMENTS:
+        choices = [c for c in itertools.product(range(len(candidates)), repeat=len(free)) if fits_slots(c)]
+        best = max(choices, key=total, default=None)
+        return None if best is None else [candidates[k] for k in best]
+    chosen: list[int | None] = [None] * len(free)
+    for _, n, k in sorted(((scores[n][k], n, k) for n in range(len(free)) for k in range(len(candidates))), reverse=True):
+        if chosen[n] is None and fits_slots(tuple(c if c is not None else -1 for c in [*chosen[:n], k, *chosen[n + 1:]])):
+            chosen[n] = k
+    return None if None in chosen else [candidates[k] for k in chosen]
+
+
+def _owner_of(fragment: Fragment, candidates: list[Initiative]) -> Initiative | None:
+    return next((i for i in candidates if i.number == fragment.number), None)
 
 
 def _numbered_owners(pool: list[Fragment], by_number: dict[int, Initiative], free: list[Fragment]) -> list[Initiative]:

@@ -220,6 +220,7 @@ class _Parser:
         self.rows: list[RowCells] = []
         self.fragments: list[Fragment] = []
         self.boundary = False
+        self.last_number = 0
 
     def error(self, piece: Piece | None, problem: str) -> SheetError:
         return SheetError(self.source, problem, row=f"at line {piece.line}" if piece else None)
@@ -304,15 +305,18 @@ class _Parser:
             raise self.error(pieces[-1] if pieces else None,
                              "no 施策番号 (a policy code such as ４－４－１, or a ward) before the 達成度 grade")
         inline = _blocks(pieces[code_at + 1:])
-        project_start = _project_start(pieces, code_at, self.columns)
+        sections = self._section_lines(pieces[:code_at])
+        is_section = lambda piece: id(piece) in sections  # noqa: E731
+        project_start = _project_start(pieces, code_at, self.columns, is_section)
         number, name_start, row_start = None, project_start, project_start
         if inline:  # printed with its merged cells, so a 取組名 (and usually a No.) comes first
-            sections = self._section_lines(pieces[:project_start])
-            name_start = _name_start(pieces, project_start, lambda piece: id(piece) in sections)
+            name_start = _name_start(pieces, project_start, is_section)
             row_start = name_start
-            if name_start > 0 and INITIATIVE_NO_RE.match(pieces[name_start - 1].text):
+            # Numbers only grow down the sheet: a smaller one before the name is a stray merged cell's.
+            if name_start > 0 and INITIATIVE_NO_RE.match(pieces[name_start - 1].text) and _number(
+                    pieces[name_start - 1].text) > self.last_number:
                 row_start = name_start - 1
-                number = _number(pieces[row_start].text)
+                number = self.last_number = _number(pieces[row_start].text)
             if name_start == project_start:
                 # The 取組名 wrapped as narrow as the 事務事業名: it is the first block of the run.
                 project_start = next((i for i in range(project_start + 1, code_at) if pieces[i].gap), code_at)
@@ -382,8 +386,10 @@ def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
 
 
 def _is_bureau_line(piece: Piece, columns: Columns) -> bool:
-    """The 担当局 column is the narrowest of the sheet, and a bureau name has no punctuation."""
-    return fits(piece, columns.project) and not PROSE_PUNCTUATION.search(piece.text)
+    """The 担当局 column is the narrowest of the sheet; a bureau name has no punctuation but a 「・」
+    inside it (市民文化・スポーツ局), and never starts with a bullet."""
+    return (fits(piece, columns.project) and not PROSE_PUNCTUATION.search(piece.text.replace("・", ""))
+            and not piece.text.startswith(BULLETS))
 
 
 def _find_bureau(pieces: list[Piece], columns: Columns) -> tuple[int, int] | None:
@@ -410,7 +416,7 @@ def _split_reason_future(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]
     return pieces[:cuts[0]], pieces[cuts[0]:]
 
 
-def _project_start(pieces: list[Piece], code_at: int, columns: Columns) -> int:
+def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_section) -> int:
     """Start of the 事務事業名 cell that ends at the policy code: the narrow lines before the code.
 
     Blank lines fall inside this cell too (「グリーン・イ／ノベーショ／ン・国際環／／境施策推進／事業」),
@@ -421,7 +427,7 @@ def _project_start(pieces: list[Piece], code_at: int, columns: Columns) -> int:
     start = code_at
     while start > 0:
         piece = pieces[start - 1]
-        if INITIATIVE_NO_RE.match(piece.text) or layout.is_policy_code(piece.text):
+        if INITIATIVE_NO_RE.match(piece.text) or layout.is_policy_code(piece.text) or is_section(piece):
             return start
         if not fits(piece, columns.project):
             break

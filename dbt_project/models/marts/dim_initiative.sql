@@ -1,28 +1,71 @@
 with
 
-rows as (
+evaluations as (
 
-    select * from {{ ref('stg_sheets__rows') }}
+    select * from {{ ref('int_evaluations__keyed') }}
+
+),
+
+kpi_targets as (
+
+    select * from {{ ref('int_kpi_targets__parsed') }}
 
 ),
 
 initiatives as (
 
+    -- the merged cells (No., 取組名, 取組の内容, 令和N年度の取組内容) as the initiative's first row has them
     select
         initiative_year_id,
+        any_value(initiative_key) as initiative_key,
         fiscal_year,
         initiative_no,
-        any_value(initiative_name order by sub_row) as initiative_name,
-        any_value(description order by sub_row) as description,
-        any_value(plan_fy order by sub_row) as plan_fy,
-        any_value(pillar order by sub_row) as pillar,
-        any_value(direction_no order by sub_row) as direction_no,
-        any_value(subarea_no order by sub_row) as subarea_no,
-        count(*) as evaluation_rows
+        arg_min(initiative_name, sub_row) as initiative_name,
+        arg_min(initiative_name_key, sub_row) as initiative_name_key,
+        arg_min(description, sub_row) as description,
+        arg_min(plan_fy, sub_row) as plan_fy,
+        arg_min(policy_area_id, sub_row) as policy_area_id,
+        count(*) as evaluation_rows,
+        count(distinct bureau_key) as bureaus,
+        count(distinct project_key) as projects
 
-    from rows
+    from evaluations
     group by initiative_year_id, fiscal_year, initiative_no
+
+),
+
+target_counts as (
+
+    select
+        initiative_year_id,
+        count(*) as kpi_targets
+
+    from kpi_targets
+    group by initiative_year_id
+
+),
+
+final as (
+
+    select
+        initiatives.initiative_year_id,
+        initiatives.initiative_key,
+        initiatives.fiscal_year,
+        initiatives.initiative_no,
+        initiatives.initiative_name,
+        initiatives.initiative_name_key,
+        initiatives.description,
+        initiatives.plan_fy,
+        initiatives.policy_area_id,
+        initiatives.evaluation_rows,
+        initiatives.bureaus,
+        initiatives.projects,
+        coalesce(target_counts.kpi_targets, 0) as kpi_targets
+
+    from initiatives
+    left join target_counts
+        on initiatives.initiative_year_id = target_counts.initiative_year_id
 
 )
 
-select * from initiatives
+select * from final

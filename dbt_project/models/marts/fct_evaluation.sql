@@ -1,8 +1,8 @@
 with
 
-rows as (
+evaluations as (
 
-    select * from {{ ref('stg_sheets__rows') }}
+    select * from {{ ref('int_evaluations__keyed') }}
 
 ),
 
@@ -14,18 +14,23 @@ final as (
         initiative_no,
         sub_row,
         initiative_year_id,
-        bureau as bureau_id,
+        initiative_key,
+        project_key,
+        bureau_key,
         policy_code,
-        project_name,
+        policy_area_id,
         achievement_code,
         contribution_code,
+        project_name,
+        bureau as bureau_name,
+        policy_code_as_printed,
         results,
         reason,
         future_direction,
         source_file,
         source_page
 
-    from rows
+    from evaluations
 
 )
 

@@ -6,37 +6,95 @@ source as (
 
 ),
 
-renamed as (
+typed as (
 
     select
         cast(fiscal_year as integer) as fiscal_year,
         cast(initiative_no as integer) as initiative_no,
         cast(sub_row as integer) as sub_row,
-        format('{:d}-{:03d}-{:d}', fiscal_year, initiative_no, sub_row) as evaluation_id,
-        format('{:d}-{:03d}', fiscal_year, initiative_no) as initiative_year_id,
-        trim(pillar) as pillar,
-        trim(pillar_title) as pillar_title,
+        {{ trim_text('pillar') }} as pillar,
+        {{ trim_text('pillar_title') }} as pillar_title,
         cast(direction_no as integer) as direction_no,
-        trim(direction_title) as direction_title,
+        {{ trim_text('direction_title') }} as direction_title,
         cast(subarea_no as integer) as subarea_no,
-        trim(subarea_title) as subarea_title,
-        trim(initiative_name) as initiative_name,
-        trim(project_name) as project_name,
-        trim(policy_code) as policy_code,
-        trim(description) as description,
-        trim(plan_fy) as plan_fy,
+        {{ trim_text('subarea_title') }} as subarea_title,
+        {{ trim_text('initiative_name') }} as initiative_name,
+        {{ trim_text('project_name') }} as project_name,
+        {{ trim_text('policy_code') }} as policy_code_as_printed,
+        {{ trim_text('description') }} as description,
+        {{ trim_text('plan_fy') }} as plan_fy,
         cast(achievement_code as integer) as achievement_code,
-        trim(results) as results,
-        trim(contribution_code) as contribution_code,
-        trim(reason) as reason,
-        trim(future_direction) as future_direction,
-        trim(bureau) as bureau,
+        {{ trim_text('results') }} as results,
+        {{ trim_text('contribution_code') }} as contribution_code_as_printed,
+        {{ trim_text('reason') }} as reason,
+        {{ trim_text('future_direction') }} as future_direction,
+        {{ trim_text('bureau') }} as bureau,
         source_file,
         cast(source_page as integer) as source_page,
         source_sha256
 
     from source
 
+),
+
+normalized as (
+
+    select
+        *,
+        format('{:d}-{:03d}-{:d}', fiscal_year, initiative_no, sub_row) as evaluation_id,
+        format('{:d}-{:03d}', fiscal_year, initiative_no) as initiative_year_id,
+        coalesce(
+            list_position(['Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ', 'Ⅴ', 'Ⅵ'], pillar),
+            list_position(['I', 'II', 'III', 'IV', 'V', 'VI'], upper({{ nfkc('pillar') }})),
+            try_cast({{ nfkc('pillar') }} as integer)
+        ) as pillar_no,
+        {{ normalize_code('policy_code_as_printed') }} as policy_code,
+        upper({{ nfkc('contribution_code_as_printed') }}) as contribution_code,
+        {{ match_key('initiative_name') }} as initiative_name_key,
+        {{ match_key('project_name') }} as project_name_key,
+        {{ match_key('bureau') }} as bureau_name_key
+
+    from typed
+
+),
+
+final as (
+
+    select
+        evaluation_id,
+        initiative_year_id,
+        fiscal_year,
+        initiative_no,
+        sub_row,
+        pillar,
+        pillar_no,
+        pillar_title,
+        direction_no,
+        direction_title,
+        subarea_no,
+        subarea_title,
+        initiative_name,
+        initiative_name_key,
+        project_name,
+        project_name_key,
+        policy_code,
+        policy_code_as_printed,
+        regexp_matches(policy_code, '区$') as is_ward_row,
+        description,
+        plan_fy,
+        achievement_code,
+        results,
+        contribution_code,
+        reason,
+        future_direction,
+        bureau,
+        bureau_name_key,
+        source_file,
+        source_page,
+        source_sha256
+
+    from normalized
+
 )
 
-select * from renamed
+select * from final

@@ -1,0 +1,30 @@
+"""``python -m pipeline build`` from raw/ into a temporary warehouse, then the marts queried."""
+
+import duckdb
+
+
+def query(path, sql):
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_fct_evaluation_holds_the_fy2022_sheet(built_warehouse):
+    assert query(built_warehouse, "select count(*) from marts.fct_evaluation where fiscal_year = 2022") == [(127,)]
+    assert query(built_warehouse, "select count(distinct initiative_no) from marts.fct_evaluation") == [(106,)]
+    grades = dict(query(built_warehouse, "select achievement_code, count(*) from marts.fct_evaluation group by 1"))
+    assert grades == {3: 106, 4: 15, 2: 6}
+
+
+def test_dimensions_join(built_warehouse):
+    assert query(built_warehouse, "select count(*) from marts.dim_bureau") == [(21,)]
+    orphans = query(
+        built_warehouse,
+        "select count(*) from marts.fct_evaluation f left join marts.dim_initiative i using (initiative_year_id) "
+        "where i.initiative_year_id is null",
+    )
+    assert orphans == [(0,)]
+
+
+def test_build_leaves_only_the_published_file(built_warehouse):
+    assert not (built_warehouse.parent / ".build" / built_warehouse.name).exists()
+    assert query(built_warehouse, "select count(*) from raw.sheet_rows") == [(127,)]

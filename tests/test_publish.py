@@ -1,0 +1,112 @@
+"""The published warehouse under real processes: readers during a build, builds killed midway,
+DuckDB 1.x clients, and builds that give the same result twice."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import FY2022_TEXT, REPO, run_pipeline
+
+DUCKDB1_PYTHON = REPO / ".tools" / "duckdb1" / "bin" / "python"
+
+READER = """
+import duckdb, json, pathlib, sys, time
+con = duckdb.connect(sys.argv[1], read_only=True)
+stop = pathlib.Path(sys.argv[2])
+counts, errors, reads = set(), [], 0
+print("ready", flush=True)
+while not stop.exists():
+    try:
+        counts.add(con.execute("select count(*) from marts.fct_evaluation").fetchone()[0])
+        reads += 1
+    except Exception as error:
+        errors.append(repr(error))
+    time.sleep(0.05)
+print(json.dumps({"counts": sorted(counts), "errors": errors, "reads": reads}))
+"""
+
+
+def fy2023_copy(raw: Path) -> None:
+    """A second year: the FY2022 sheet under a 令和５年度 title."""
+    text = FY2022_TEXT.read_text(encoding="utf-8").replace("（令和４年度）", "（令和５年度）")
+    (raw / "next_year.txt").write_text(text, encoding="utf-8")
+
+
+def snapshot(path: Path) -> dict:
+    """Every table of the marts schema, ordered, for comparing two warehouses."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = [t for (t,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
+        return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in tables}
+
+
+@pytest.fixture
+def one_year(tmp_path, dagster_home):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(FY2022_TEXT, raw / "sheet.txt")
+    warehouse = tmp_path / "out" / "w.duckdb"
+    env = {"DAGSTER_HOME": str(dagster_home)}
+    run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), env=env)
+    return raw, warehouse, env
+
+
+def test_a_reader_keeps_the_old_data_during_a_build_and_new_readers_get_the_new(one_year, tmp_path):
+    raw, warehouse, env = one_year
+    stop = tmp_path / "stop"
+    reader = subprocess.Popen([sys.executable, "-c", READER, str(warehouse), str(stop)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout.readline().strip() == "ready"
+        fy2023_copy(raw)
+        run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), env=env)
+    finally:
+        stop.touch()
+    seen = json.loads(reader.communicate(timeout=30)[0])
+    assert seen["errors"] == [] and seen["reads"] > 10
+    assert seen["counts"] == [127]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*) from marts.fct_evaluation").fetchone()[0] == 254
+
+
+@pytest.mark.parametrize("seconds", [1.5, 5.0, 9.0, 13.0])
+def test_a_build_killed_midway_leaves_the_published_warehouse_intact(one_year, seconds):
+    raw, warehouse, env = one_year
+    before = snapshot(warehouse)
+    fy2023_copy(raw)
+    build = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
+        cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )
+    time.sleep(seconds)
+    os.killpg(build.pid, signal.SIGKILL)  # the build, its dbt subprocess and its workers
+    build.wait()
+    assert snapshot(warehouse) == before
+    run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), env=env)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(distinct fiscal_year) from marts.fct_evaluation").fetchone()[0] == 2
+
+
+def test_duckdb_1x_clients_open_the_published_file(built_warehouse):
+    assert DUCKDB1_PYTHON.exists(), "run `make test` (it creates .tools/duckdb1, a DuckDB 1.x environment)"
+    script = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1], read_only=True); "
+        "print(duckdb.__version__, con.execute('select count(*) from marts.fct_evaluation').fetchone()[0])"
+    )
+    out = subprocess.run([str(DUCKDB1_PYTHON), "-c", script, str(built_warehouse)], capture_output=True, text=True, check=True)
+    version, rows = out.stdout.split()
+    assert version.startswith("1.") and rows == "127"
+
+
+def test_two_builds_from_the_same_raw_give_the_same_warehouse(one_year, built_warehouse, tmp_path):
+    raw, warehouse, env = one_year  # built with a fresh landing of its own
+    assert snapshot(warehouse) == snapshot(built_warehouse)
+    run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), env=env)  # extraction skipped
+    assert snapshot(warehouse) == snapshot(built_warehouse)

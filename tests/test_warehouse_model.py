@@ -1,0 +1,280 @@
+"""The warehouse model (marts, KPI parsing, docs) on the real FY2022 sheet.
+
+One ``python -m pipeline build`` into a temporary warehouse for the module; the tests query the
+published file read-only. Expected values were read off the sheet's 127 plan and result cells by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import unicodedata
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import duckdb
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+VENV_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
+
+# Every KPI target line of the FY2022 plans (令和４年度の取組内容), in sheet order:
+# (initiative_no, metric as printed, target_value, unit, comparator, value_prefix).
+FY2022_TARGETS = [
+    (1, "マッチング数", 85, "件", ">=", None),
+    (1, "インキュベーション施設への累計入居企業数", 14, "社", ">=", None),
+    (2, "見学会回数", 5, "回", "=", None),
+    (3, "普及イベント等参加企業数", 13, "事業者", ">=", None),
+    (4, "川崎港コンテナターミナルにおけるコンテナ取扱貨物増加量", 10000, "TEU", "=", None),
+    (9, "支援企業数", 40, "社", ">=", None),
+    (11, "ホール稼働率", 60, "%", ">=", None),
+    (12, "ビジネスマッチング件数", 600, "件", ">=", None),
+    (12, "プロジェクト件数", 7, "件", ">=", None),
+    (12, "ESG投融資の活用意欲が高い企業", 10, "%", ">=", None),
+    (14, "国際展開活動件数", 100, "件", ">=", None),
+    (15, "CC川崎エコ会議会員数", 112, "団体", ">=", "全"),
+    (15, "来場者数", 9000, "人", ">=", None),
+    (15, "低CO₂川崎ブランド認定件数", 122, "件", ">=", "全"),
+    (22, "プロジェクト件数", 10, "件", ">=", None),
+    (24, "入場者数", 35000, "人", ">=", None),
+    (24, "入場者数", 50000, "人", ">=", None),
+    (25, "入場者数", 100000, "人", ">=", None),
+    (26, "参加者数", 4000, "人", ">=", None),
+    (27, "利用者数", 50000, "人", ">=", None),
+    (28, "入館者数", 450000, "人", ">=", None),
+    (29, "入館者数", 78000, "人", ">=", None),
+    (35, "ロケ支援件数", 150, "件", ">=", None),
+    (35, "総参加者数", 2500, "人", ">=", None),
+    (36, "主要観光施設の年間観光客数", 19130000, "人", ">=", None),
+    (36, "宿泊施設の年間宿泊客数", 2010000, "人", ">=", None),
+    (36, "宿泊施設の年間宿泊客数（外国人）", 230000, "人", ">=", None),
+    (39, "アクセス数", 4000000, "回", "=", None),
+    (44, "講座・イベント等の開催数", 55, "回", ">=", None),
+    (44, "国際理解講座受講者数", 390, "人", ">=", None),
+    (44, "日本語講座受講者数", 350, "人", ">=", None),
+    (51, "ニューズレター発行数", 15000, "部", ">=", None),
+    (51, "オープン会議参加者数", 100, "人", "=", None),
+    (53, "派遣校数", 62, "校", "=", None),
+    (56, "多言語化した広報資料の延べ種類言語数", 525, "言語", ">=", None),
+    (65, "相談件数", 2720, "件", ">=", None),
+    (67, "相談件数", 500, "件", ">=", None),
+    (67, "支援件数", 12, "件", "=", None),
+    (79, "小学生教室の実施", 1, "回/週", "=", None),
+    (79, "中学生教室の実施", 2, "回/週", "=", None),
+    (91, "外国人向け防災講座・訓練の実施", 3, "回", "=", None),
+    (94, "市人権学校等の参加者数", 560, "人", ">=", None),
+    (94, "企業向けLGBTセミナーの参加企業数", 18, "社", ">=", None),
+    (96, "配置数（小・中学校）", 107, "人", "=", None),
+    (96, "配置数（高等学校）", 6, "人", "=", None),
+    (96, "受講者数", 2, "人", "=", None),
+    (102, "開催回数", 1, "回", "=", None),
+]
+
+# Targets with an actual: kpi_target_id → (actual_value, attainment_status, match_rule). Every other
+# target has no actual stated.
+FY2022_ATTAINMENT = {
+    "2022-004-k01": (-17000, "not met", "metric"),  # ▲1.7万TEU
+    "2022-009-k01": (65, "met", "metric"),
+    "2022-011-k01": (42, "not met", "metric"),
+    "2022-012-k01": (666, "met", "stated_target"),  # ビジネスマッチング創出件数の目標600件に対して666件
+    "2022-012-k02": (9, "met", "stated_target"),
+    "2022-012-k03": (5.6, "not met", "stated_target"),
+    "2022-014-k01": (111, "met", "metric"),
+    "2022-024-k01": (None, "actual not attributable", None),  # two 入場者数 targets, two 入場者数 actuals
+    "2022-024-k02": (None, "actual not attributable", None),
+    "2022-025-k01": (71800, "not met", "metric"),
+    "2022-027-k01": (48877, "not met", "metric"),
+    "2022-028-k01": (278092, "not met", "metric"),
+    "2022-029-k01": (60884, "not met", "metric"),
+    "2022-035-k01": (134, "not met", "metric"),
+    "2022-065-k01": (3314, "met", "metric"),
+    "2022-067-k01": (534, "met", "metric"),
+}
+
+
+@pytest.fixture(scope="module")
+def warehouse(built_warehouse):
+    """The published warehouse of one full build of raw/ (the FY2022 sheet), opened read-only."""
+    con = duckdb.connect(str(built_warehouse), read_only=True)
+    yield con
+    con.close()
+
+
+def test_dbt_docs_generate(built_warehouse, tmp_path):
+    copy = tmp_path / "docs.duckdb"
+    copy.write_bytes(built_warehouse.read_bytes())
+    result = subprocess.run(
+        [str(VENV_PYTHON.parent / "dbt"), "docs", "generate", "--target-path", str(tmp_path / "target")],
+        cwd=DBT_PROJECT_DIR, env={**os.environ, "KAWASAKI_BUILD_DB": str(copy)}, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-2000:]
+    catalog = json.loads((tmp_path / "target" / "catalog.json").read_text())
+    assert "model.kawasaki_policy.fct_evaluation" in catalog["nodes"]
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.sql(sql).fetchall()
+
+
+def as_number(value) -> int | float | None:
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
+
+
+def test_every_fy2022_target_line_is_a_target_and_nothing_else(warehouse):
+    found = rows(warehouse, """
+        select initiative_no, metric, target_value, unit, comparator, value_prefix
+        from marts.fct_kpi_target where fiscal_year = 2022 order by kpi_target_id
+    """)
+    assert [(no, metric, as_number(value), unit, cmp, prefix) for no, metric, value, unit, cmp, prefix in found] == FY2022_TARGETS
+
+
+def test_targets_keep_their_printed_wording(warehouse):
+    texts = dict(rows(warehouse, "select kpi_target_id, target_text from marts.fct_kpi_target"))
+    assert texts["2022-002-k01"] == "見学会回数：5回"  # inside 「（見学会回数：5回）」
+    assert texts["2022-012-k02"] == "プロジェクト件数：７件以上"  # full-width digit kept as printed
+    assert texts["2022-036-k01"] == "主要観光施設の年間観光客数：1,913万人以上"  # wrapped over two lines
+    assert texts["2022-053-k01"] == "派遣校数：62校（187人）"  # wrapped after the colon
+    assert texts["2022-096-k01"] == "配置数 小・中学校：107人"  # label line under a heading
+    keys = dict(rows(warehouse, "select kpi_target_id, metric_key from marts.fct_kpi_target"))
+    assert keys["2022-015-k03"] == "低co2川崎ブランド認定件数"
+    contexts = dict(rows(warehouse, "select kpi_target_id, context_text from marts.fct_kpi_target"))
+    assert contexts["2022-024-k01"] == "●ジャズ・フェスティバル「かわさきジャズ」の開催"
+    assert contexts["2022-024-k02"] == "●アジア諸国の民族音楽・舞踊等による「アジア交流音楽祭」の開催"
+
+
+def test_actuals_are_matched_only_where_certain(warehouse):
+    found = rows(warehouse, """
+        select kpi_target_id, actual_value, attainment_status, match_rule
+        from marts.mart_kpi_attainment where fiscal_year = 2022
+    """)
+    assert len(found) == len(FY2022_TARGETS)
+    with_actual = {tid: (as_number(value), status, rule) for tid, value, status, rule in found if status != "no actual stated"}
+    assert with_actual == FY2022_ATTAINMENT
+    statuses = Counter(status for _, _, status, _ in found)
+    assert statuses == {"no actual stated": 31, "not met": 8, "met": 6, "actual not attributable": 2}
+    ratio = rows(warehouse, "select attainment_ratio, is_met from marts.mart_kpi_attainment where kpi_target_id = '2022-014-k01'")
+    assert ratio == [(pytest.approx(1.11), True)]
+    # stated but not attributable to a plan target: kept, unmatched
+    unmatched = set(rows(warehouse, """
+        select evaluation_id, metric, match_status from marts.fct_kpi_actual where kpi_target_id is null
+    """))
+    assert ("2022-035-1", "来場者数", "no_matching_target") in unmatched  # the target is 総参加者数
+    assert ("2022-034-1", "シビックプライド指標　市民の市に対する「愛着」に関する平均値", "no_matching_target") in unmatched
+    pair = rows(warehouse, "select stated_target_value, actual_value from marts.fct_kpi_actual where kpi_actual_id = '2022-034-1-a01'")
+    assert [(as_number(t), as_number(a)) for t, a in pair] == [(6.6, 5.5)]
+
+
+def test_fy2022_grades_and_dimensions(warehouse):
+    assert rows(warehouse, "select count(*), count(distinct initiative_year_id) from marts.fct_evaluation") == [(127, 106)]
+    achievement = dict(rows(warehouse, "select achievement_code, count(*) from marts.fct_evaluation group by 1"))
+    contribution = dict(rows(warehouse, "select contribution_code, count(*) from marts.fct_evaluation group by 1"))
+    assert achievement == {3: 106, 4: 15, 2: 6}
+    assert contribution == {"A": 64, "B": 61, "C": 2}
+    kinds = dict(rows(warehouse, "select kind, count(*) from marts.dim_bureau group by 1"))
+    assert kinds == {"bureau": 11, "headquarters": 2, "ward office": 7, "board of education": 1}
+    assert rows(warehouse, "select count(*) from marts.dim_bureau where name_en is null") == [(0,)]
+    assert rows(warehouse, "select count(*) from marts.dim_policy_area where subarea_title_en is null") == [(0,)]
+    assert rows(warehouse, "select count(*), count(distinct pillar_id), count(distinct direction_id) from marts.dim_policy_area") == [(22, 3, 9)]
+    assert rows(warehouse, "select label_ja, programme_name_ja, has_sheet from marts.dim_fiscal_year where fiscal_year = 2022") == [
+        ("令和4年度", "第３期実行プログラム", True)
+    ]
+    assert rows(warehouse, "select programme_no from marts.dim_fiscal_year where fiscal_year in (2021, 2025) order by 1") == [(2,), (3,)]
+    hierarchy = rows(warehouse, """
+        select c.policy_code, c.level, p.policy_code, p.level, g.policy_code
+        from marts.dim_policy_code c
+        join marts.dim_policy_code p on c.parent_policy_code = p.policy_code
+        join marts.dim_policy_code g on p.parent_policy_code = g.policy_code
+        where c.policy_code = '4-4-1'
+    """)
+    assert hierarchy == [("4-4-1", 3, "4-4", 2, "4")]
+    assert rows(warehouse, "select is_ward, level, label_en from marts.dim_policy_code where policy_code = '川崎区'") == [(True, None, "Kawasaki Ward")]
+    # every row reaches every dimension
+    joined = rows(warehouse, """
+        select count(*) from marts.fct_evaluation e
+        join marts.dim_fiscal_year y on e.fiscal_year = y.fiscal_year
+        join marts.dim_initiative i on e.initiative_year_id = i.initiative_year_id
+        join marts.dim_project p on e.project_key = p.project_key
+        join marts.dim_bureau b on e.bureau_key = b.bureau_key
+        join marts.dim_policy_code c on e.policy_code = c.policy_code
+        join marts.dim_policy_area a on e.policy_area_id = a.policy_area_id
+        join marts.dim_achievement_grade g on e.achievement_code = g.achievement_code
+        join marts.dim_contribution_grade k on e.contribution_code = k.contribution_code
+    """)
+    assert joined == [(127,)]
+
+
+def test_trend_agrees_with_a_count_of_the_raw_rows(warehouse):
+    raw = rows(warehouse, "select fiscal_year, pillar, direction_no, bureau, achievement_code, contribution_code from raw.sheet_rows")
+    groups: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)
+    for year, pillar, direction_no, bureau, achievement, contribution in raw:
+        groups[("plan", "")].append((achievement, contribution))
+        groups[("pillar", pillar)].append((achievement, contribution))
+        groups[("direction", f"{pillar}{direction_no}")].append((achievement, contribution))
+        groups[("bureau", bureau)].append((achievement, contribution))
+    mart = rows(warehouse, """
+        select t.grouping, coalesce(a.pillar, b.name_ja, ''),
+               coalesce(d.pillar || d.direction_no, ''), t.evaluation_rows, t.grade_3_rows, t.grade_4_rows,
+               t.share_on_or_above_target, t.share_below_target, t.mean_achievement_grade, t.share_contributing,
+               t.previous_fiscal_year, t.change_share_on_or_above_target
+        from marts.mart_attainment_trend t
+        left join (select distinct pillar_id, pillar from marts.dim_policy_area) a
+            on t.grouping = 'pillar' and t.group_id = a.pillar_id
+        left join (select distinct direction_id, pillar, direction_no from marts.dim_policy_area) d
+            on t.grouping = 'direction' and t.group_id = d.direction_id
+        left join marts.dim_bureau b on t.grouping = 'bureau' and t.group_id = b.bureau_key
+        where t.fiscal_year = 2022
+    """)
+    assert len(mart) == len(groups) == 1 + 3 + 9 + 21
+    for grouping, pillar_or_bureau, direction, n, g3, g4, on_or_above, below, mean, contributing, previous, change in mart:
+        key = (grouping, direction if grouping == "direction" else pillar_or_bureau)
+        grades = groups[key]
+        assert n == len(grades), key
+        assert (g3, g4) == (sum(a == 3 for a, _ in grades), sum(a == 4 for a, _ in grades)), key
+        assert on_or_above == pytest.approx(sum(a <= 3 for a, _ in grades) / n), key
+        assert below == pytest.approx(sum(a >= 4 for a, _ in grades) / n), key
+        assert mean == pytest.approx(sum(a for a, _ in grades) / n), key
+        assert contributing == pytest.approx(sum(c == "A" for _, c in grades) / n), key
+        assert previous is None and change is None  # no FY2021 sheet
+    plan = rows(warehouse, "select share_on_or_above_target, share_contributing from marts.mart_attainment_trend where grouping = 'plan'")
+    assert plan == [(pytest.approx(112 / 127), pytest.approx(64 / 127))]
+
+
+def test_every_model_and_column_is_described_with_its_japanese_term(warehouse):
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    nodes = {
+        (node["schema"], node["name"]): node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] in ("model", "seed")
+    }
+    japanese = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+    columns = rows(warehouse, """
+        select table_schema, table_name, column_name from information_schema.columns
+        where table_schema in ('staging', 'intermediate', 'marts', 'reference')
+    """)
+    assert {(schema, table) for schema, table, _ in columns} == set(nodes)
+    undocumented = []
+    for schema, table, column in columns:
+        node = nodes[(schema, table)]
+        description = (node["columns"].get(column) or {}).get("description", "")
+        if not japanese.search(description):
+            undocumented.append(f"{schema}.{table}.{column}")
+    assert not undocumented
+    assert all(japanese.search(node["description"]) for node in nodes.values())
+
+
+def test_the_nfkc_macro_is_unicode_nfkc():
+    macro = (DBT_PROJECT_DIR / "macros" / "text_normalization.sql").read_text()
+    source, target = re.search(
+        r"translate\(\{\{ expression \}\}, '\{% raw %\}(.*?)\{% endraw %\}', '\{% raw %\}(.*?)\{% endraw %\}'\)", macro
+    ).groups()
+    source, target = source.replace("''", "'"), target.replace("''", "'")
+    assert len(source) == len(target) > 400
+    for original, normalised in zip(source, target):
+        assert unicodedata.normalize("NFKC", original) == normalised, original
+    for probe in "０９Ａｚ：（）％，－　⾏₂ｶ":
+        assert probe in source
