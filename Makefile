@@ -7,6 +7,8 @@ UV := $(TOOLS)/bin/uv
 VENV := .venv
 PY := $(VENV)/bin/python
 
+DUCKDB1 := $(TOOLS)/duckdb1
+
 .PHONY: install run test ui bench system-deps clean
 
 # uv itself comes from PyPI into .tools/, so nothing but python3 is needed up front.
@@ -28,7 +30,13 @@ system-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont fonts-dejavu-core >/dev/null; \
 	fi
 
-test: install system-deps
+# A separate environment with a DuckDB 1.x client, as BI tools ship it: the tests open the
+# published warehouse with it.
+$(DUCKDB1)/bin/python: $(UV)
+	$(UV) venv --quiet --python 3.11 $(DUCKDB1)
+	$(UV) pip install --quiet --python $(DUCKDB1)/bin/python "duckdb==1.1.3"
+
+test: install system-deps $(DUCKDB1)/bin/python
 	$(PY) -m pytest -q
 
 ui: install
