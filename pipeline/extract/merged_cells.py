@@ -255,6 +255,10 @@ def _best_owners(pool, free, candidates, texts, weights) -> list[Initiative] | N
     """The owner of each free fragment that best fits wording and printing order (beside each other,
     after the latest rows), within what each initiative still lacks (one name, two texts); None if
     the fragments cannot all be placed."""
+    if not free:
+        return []
+    if not candidates:
+        return None
     latest = max(range(len(candidates)), key=lambda k: candidates[k].rows[-1])
     scores = [[score + (RECENT_BONUS if k == latest else 0.0) for k, score in enumerate(_distinctive_scores(f.text, texts, weights))]
               for f in free]
