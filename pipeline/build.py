@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import sys
 
-from dagster import AssetSelection, DagsterInstance
+from dagster import DagsterInstance
 
 from pipeline import landing, settings
+from pipeline.assets.automation import extract_job, warehouse_job
 from pipeline.assets.partitions import fiscal_year_partitions
-from pipeline.assets.sheets import extracted_sheet_rows
 from pipeline.definitions import defs
 
 
@@ -27,11 +27,10 @@ def build_all() -> int:
     years = [str(year) for year in landing.files_by_year(files)]
     instance = DagsterInstance.get()
     keys = sync_partitions(instance, years)
-    job = defs.resolve_implicit_global_asset_job_def()
     run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
     extracted = True
     if keys:
-        extracted = job.get_subset(asset_selection={extracted_sheet_rows.key}).execute_in_process(
+        extracted = defs.resolve_job_def(extract_job.name).execute_in_process(
             instance=instance,
             run_config=run_config,
             tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
@@ -40,8 +39,7 @@ def build_all() -> int:
     plan = landing.plan_load(files, settings.landing_dir())
     published = False
     if plan.years:
-        rest = AssetSelection.all() - AssetSelection.assets(extracted_sheet_rows)
-        result = job.get_subset(asset_selection=rest.resolve(defs.resolve_asset_graph())).execute_in_process(
+        result = defs.resolve_job_def(warehouse_job.name).execute_in_process(
             instance=instance, run_config=run_config, raise_on_error=False
         )
         published = result.success

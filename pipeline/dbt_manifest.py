@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
@@ -19,10 +20,26 @@ def _newest_source_mtime(project_dir: Path) -> float:
     return max(p.stat().st_mtime for p in files)
 
 
+# dbt writes its artifacts in place, so a killed run leaves them cut short: parse into a folder of
+# its own and move the manifest Dagster loads into place in one step; builds keep their own folder
+# (and dbt's partial-parse state) apart.
+PARSE_TARGET = Path("target") / "parse"
+BUILD_TARGET = Path("target") / "build"
+
+
 def ensure_manifest() -> Path:
-    """``target/manifest.json``, from ``dbt parse`` if missing or older than the project's files."""
+    """``target/manifest.json``, from ``dbt parse`` if missing, damaged or older than the project's files."""
     manifest = dbt_project.manifest_path
-    if not manifest.exists() or manifest.stat().st_mtime < _newest_source_mtime(dbt_project.project_dir):
+    fresh = manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime(dbt_project.project_dir)
+    if not fresh or not _complete(manifest):
         settings.configure()
-        DbtCliResource(project_dir=dbt_project, dbt_executable=settings.DBT_EXECUTABLE).cli(["parse", "--quiet"], target_path=Path("target")).wait()
+        dbt = DbtCliResource(project_dir=dbt_project, dbt_executable=settings.DBT_EXECUTABLE)
+        dbt.cli(["parse", "--quiet"], target_path=PARSE_TARGET).wait()
+        os.replace(dbt_project.project_dir / PARSE_TARGET / "manifest.json", manifest)
     return manifest
+
+
+def _complete(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        handle.seek(-16, os.SEEK_END)
+        return handle.read().rstrip().endswith(b"}")

@@ -23,6 +23,17 @@ from pipeline.extract.validation import validate
 
 SHEET_SUFFIXES = {".pdf", ".txt", ".text"}
 
+
+def _reader_version() -> str:
+    """A hash of the readers' code: landed rows and cached titles from another version are read again."""
+    digest = hashlib.sha256()
+    for path in sorted((Path(__file__).parent / "extract").glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+READER_VERSION = _reader_version()
+
 ROW_SCHEMA = {
     **{name: pl.Utf8 for name in ROW_FIELDS},
     "fiscal_year": pl.Int32,
@@ -55,7 +66,8 @@ class LandedYear:
     used_file: str
     files: tuple[dict, ...]  # {"name", "sha256", "rows"} for each file of the year
     note: str  # e.g. a duplicate file that was set aside
-    problems: tuple[dict, ...] = ()  # quarantined rows and sheet faults (RowProblem dicts)
+    problems: tuple[dict, ...]  # quarantined rows and sheet faults (RowProblem dicts)
+    reader_version: str  # READER_VERSION of the code that read it
 
 
 @dataclass(frozen=True)
@@ -84,7 +96,7 @@ def scan_raw_dir(raw_dir: Path, landing_dir: Path) -> list[RawFile]:
 
     Titles are cached by content hash, so scanning an unchanged folder opens no PDF.
     """
-    cache_path = landing_dir / "titles.json"
+    cache_path = landing_dir / f"titles-{READER_VERSION}.json"
     cache: dict[str, dict] = json.loads(cache_path.read_text()) if cache_path.exists() else {}
     files = []
     for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and p.suffix.lower() in SHEET_SUFFIXES):
@@ -134,7 +146,8 @@ def read_manifest(landing_dir: Path, fiscal_year: int) -> LandedYear | None:
     if not path.exists() or not landed_path(landing_dir, fiscal_year).exists():
         return None
     data = json.loads(path.read_text())
-    return LandedYear(**{**data, "files": tuple(data["files"]), "problems": tuple(data["problems"])})
+    return LandedYear(**{**data, "files": tuple(data["files"]), "problems": tuple(data.get("problems", ())),
+                         "reader_version": data.get("reader_version", "")})
 
 
 def _same_files(recorded: list[dict] | tuple[dict, ...], files: list[RawFile]) -> bool:
@@ -144,7 +157,7 @@ def _same_files(recorded: list[dict] | tuple[dict, ...], files: list[RawFile]) -
 def is_landed(landing_dir: Path, fiscal_year: int, files: list[RawFile]) -> bool:
     """Whether the year's landing was made from exactly these files' contents."""
     manifest = read_manifest(landing_dir, fiscal_year)
-    return manifest is not None and _same_files(manifest.files, files)
+    return manifest is not None and manifest.reader_version == READER_VERSION and _same_files(manifest.files, files)
 
 
 def read_failure(landing_dir: Path, fiscal_year: int, files: list[RawFile]) -> str | None:
@@ -153,13 +166,14 @@ def read_failure(landing_dir: Path, fiscal_year: int, files: list[RawFile]) -> s
     if not path.exists():
         return None
     failure = json.loads(path.read_text())
-    return failure["error"] if _same_files(failure["files"], files) else None
+    current = failure.get("reader_version") == READER_VERSION and _same_files(failure["files"], files)
+    return failure["error"] if current else None
 
 
 def record_failure(landing_dir: Path, fiscal_year: int, files: list[RawFile], error: str) -> None:
     files_json = [{"name": f.path.name, "sha256": f.sha256} for f in files]
     landing_dir.mkdir(parents=True, exist_ok=True)
-    _write_json(_failure_path(landing_dir, fiscal_year), {"files": files_json, "error": error})
+    _write_json(_failure_path(landing_dir, fiscal_year), {"files": files_json, "error": error, "reader_version": READER_VERSION})
 
 
 def land_year(landing_dir: Path, fiscal_year: int, files: list[RawFile], sheets: list[Sheet]) -> LandedYear:
@@ -179,6 +193,7 @@ def land_year(landing_dir: Path, fiscal_year: int, files: list[RawFile], sheets:
         files=tuple({"name": f.path.name, "sha256": f.sha256, "rows": len(s.rows)} for f, s in zip(files, sheets)),
         note=note,
         problems=tuple(problem.to_dict() for problem in checked.problems),
+        reader_version=READER_VERSION,
     )
     _write_json(_manifest_path(landing_dir, fiscal_year), asdict(landed))
     _failure_path(landing_dir, fiscal_year).unlink(missing_ok=True)
@@ -226,7 +241,7 @@ def plan_load(files: list[RawFile], landing_dir: Path) -> LoadPlan:
     for year, year_files in files_by_year(files).items():
         names = [f.path.name for f in year_files]
         manifest = read_manifest(landing_dir, year)
-        if manifest is not None and _same_files(manifest.files, year_files):
+        if is_landed(landing_dir, year, year_files):
             years.append(year)
             quarantine += [{**problem, "fiscal_year": year} for problem in manifest.problems]
             for name in names:

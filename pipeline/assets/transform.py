@@ -2,14 +2,13 @@
 
 
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, AssetKey
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipeline.assets.sheets import OWNERS
-from pipeline.dbt_manifest import ensure_manifest
+from pipeline.dbt_manifest import BUILD_TARGET, ensure_manifest
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -36,4 +35,4 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """``dbt build`` of the selected models, seeds and tests into the build file."""
     # A fixed target path keeps dbt's partial parse between builds.
-    yield from dbt.cli(["build"], context=context, target_path=Path("target")).stream()
+    yield from dbt.cli(["build"], context=context, target_path=BUILD_TARGET).stream()
