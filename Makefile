@@ -23,11 +23,12 @@ install: $(UV)
 run: install
 	$(PY) -m pipeline build
 
-# Fonts for the PDF fixtures the tests render (Debian's IPAex, plus DejaVu for a few symbols).
+# What the tests need beyond Python packages: fonts for the PDF fixtures and the report (Debian's
+# IPAex, plus DejaVu for a few symbols) and Chromium to render the report.
 system-deps:
-	@if ! fc-list 2>/dev/null | grep -q IPAexGothic || ! fc-list 2>/dev/null | grep -q "DejaVu Sans"; then \
-		echo "installing fonts-ipaexfont fonts-dejavu-core"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont fonts-dejavu-core >/dev/null; \
+	@if ! fc-list 2>/dev/null | grep -q IPAexGothic || ! fc-list 2>/dev/null | grep -q "DejaVu Sans" || ! command -v chromium >/dev/null; then \
+		echo "installing fonts-ipaexfont fonts-dejavu-core chromium"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont fonts-dejavu-core chromium >/dev/null; \
 	fi
 
 # A separate environment with a DuckDB 1.x client, as BI tools ship it: the tests open the
@@ -46,4 +47,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf warehouse/*.duckdb warehouse/.build warehouse/.landing .dagster_home dbt_project/target
+	rm -rf warehouse/*.duckdb warehouse/.build warehouse/.landing warehouse/report warehouse/parquet .dagster_home dbt_project/target

@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract|build …``.
+"""Command line: ``python -m pipeline extract|build|report|export …``.
 
 Each command imports what it needs when it runs, so ``extract`` does not pay for Dagster's import.
 """
@@ -26,11 +26,27 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--warehouse", type=Path, default=None,
                        help=f"the DuckDB file to publish (default: {settings.DEFAULT_WAREHOUSE})")
 
+    report = commands.add_parser("report", help="write the HTML report (charts, tables) of the warehouse")
+    report.add_argument("--warehouse", type=Path, default=None,
+                        help=f"the DuckDB file to report on (default: {settings.DEFAULT_WAREHOUSE})")
+    report.add_argument("--out", type=Path, default=None,
+                        help="folder for index.html (default: report/ beside the warehouse)")
+
+    export = commands.add_parser("export", help="write every mart as Parquet, with a README of grain and columns")
+    export.add_argument("--warehouse", type=Path, default=None,
+                        help=f"the DuckDB file to export (default: {settings.DEFAULT_WAREHOUSE})")
+    export.add_argument("--format", choices=["parquet"], default="parquet", help="file format (default: parquet)")
+    export.add_argument("dir", type=Path, help="folder to write the files and README.md into")
+
     commands.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
 
     args = parser.parse_args(argv)
     if args.command == "extract":
         return _extract(args.path)
+    if args.command == "report":
+        return _report(args.warehouse, args.out)
+    if args.command == "export":
+        return _export(args.warehouse, args.format, args.dir)
     if args.command == "ui":
         return _ui()
     return _build(args.raw_dir, args.warehouse)
@@ -60,6 +76,43 @@ def _build(raw_dir: Path | None, warehouse: Path | None) -> int:
     from pipeline.build import build_all
 
     return build_all()
+
+
+def _report(warehouse: Path | None, out: Path | None) -> int:
+    import duckdb
+
+    from pipeline.report import WarehouseNotFound, default_report_dir, write_report
+
+    warehouse = warehouse.resolve() if warehouse else settings.warehouse_path()
+    try:
+        written = write_report(warehouse, out or default_report_dir(warehouse))
+    except WarehouseNotFound as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.Error as exc:
+        print(f"error: {warehouse}: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {written.path} ({written.size_bytes:,} bytes): {', '.join(written.sections)}")
+    return 0
+
+
+def _export(warehouse: Path | None, fmt: str, out_dir: Path) -> int:
+    import duckdb
+
+    from pipeline.export import ExportError, export_marts
+
+    warehouse = warehouse.resolve() if warehouse else settings.warehouse_path()
+    try:
+        export = export_marts(warehouse, out_dir, fmt)
+    except ExportError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.Error as exc:
+        print(f"error: {warehouse}: {exc}", file=sys.stderr)
+        return 1
+    rows = sum(t.rows for t in export.tables)
+    print(f"wrote {len(export.tables)} tables ({rows:,} rows) as {fmt} and {export.readme.name} to {export.out_dir}")
+    return 0
 
 
 def _ui() -> int:

@@ -1,0 +1,263 @@
+"""What the report shows, read from the published warehouse in one read-only connection.
+
+One connection gives one snapshot: a build that replaces the file meanwhile (an atomic move) does not
+mix two builds in one report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+CROSSWALK_TABLE = "mart_initiative_crosswalk"
+
+
+@dataclass(frozen=True)
+class FiscalYear:
+    fiscal_year: int
+    label_ja: str  # 令和4年度
+    label_en: str  # FY2022
+
+
+@dataclass(frozen=True)
+class Grade:
+    code: str  # "1"…"5" or "A"…"D"
+    label_ja: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class TrendRow:
+    """One row of ``mart_attainment_trend``: a fiscal year and a group (whole plan, pillar, bureau)."""
+
+    fiscal_year: int
+    grouping: str  # plan / pillar / direction / bureau
+    group_id: str
+    label_ja: str
+    label_en: str
+    evaluation_rows: int
+    grade_rows: tuple[int, int, int, int, int]  # rows with achievement grade 1…5
+    share_on_or_above_target: float | None
+    change_share_on_or_above_target: float | None  # from the previous year the group has rows in
+
+    @property
+    def below_target_rows(self) -> int:
+        return self.grade_rows[3] + self.grade_rows[4]
+
+
+@dataclass(frozen=True)
+class BelowTargetRow:
+    """An evaluation row graded 4 or 5 (below the target), with the reason the sheet gives."""
+
+    fiscal_year: int
+    initiative_no: int
+    sub_row: int
+    initiative_name: str
+    project_name: str | None
+    bureau_ja: str | None
+    bureau_en: str | None
+    achievement_code: int
+    contribution_code: str | None
+    reason: str | None
+    below_previous_year: bool  # the same initiative was below target the year before too
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    """A KPI target with the actual the results state for it (``mart_kpi_attainment``)."""
+
+    fiscal_year: int
+    initiative_no: int
+    kpi_no: int
+    initiative_name: str
+    metric: str
+    target_text: str
+    comparator: str
+    target_value: Decimal | None
+    unit: str | None
+    actual_value: Decimal | None
+    actual_text: str | None
+    actual_is_estimate: bool
+    attainment_ratio: float | None
+    is_met: bool | None
+    attainment_status: str  # met / not met / actual not attributable / no actual stated
+
+
+@dataclass(frozen=True)
+class InitiativeChange:
+    """An initiative added in ``fiscal_year`` or dropped since ``previous_fiscal_year``."""
+
+    fiscal_year: int
+    previous_fiscal_year: int
+    change: str  # added / dropped
+    initiative_key: str
+    initiative_no: int  # as printed in the year it has a row in
+    initiative_name: str
+
+
+@dataclass(frozen=True)
+class YearPair:
+    """Two consecutive sheet years and how many initiatives were carried, added and dropped."""
+
+    fiscal_year: int
+    previous_fiscal_year: int
+    carried: int
+    added: int
+    dropped: int
+
+
+@dataclass(frozen=True)
+class ReportData:
+    source: str  # the warehouse file's name
+    years: tuple[FiscalYear, ...]  # years with a sheet, oldest first
+    achievement_grades: tuple[Grade, ...]
+    contribution_grades: tuple[Grade, ...]
+    trend: tuple[TrendRow, ...]
+    below_target: tuple[BelowTargetRow, ...]
+    kpis: tuple[KpiRow, ...]
+    initiatives: dict[int, int]  # initiatives per fiscal year
+    # Added / dropped initiatives: None unless several years and the crosswalk mart exist.
+    year_pairs: tuple[YearPair, ...] | None
+    changes: tuple[InitiativeChange, ...] | None
+
+    @property
+    def latest_year(self) -> FiscalYear | None:
+        return self.years[-1] if self.years else None
+
+
+class WarehouseNotFound(FileNotFoundError):
+    """The warehouse file to report on does not exist."""
+
+
+def read_report_data(warehouse: Path) -> ReportData:
+    """Everything the report shows, from the ``marts`` schema of ``warehouse``."""
+    if not warehouse.is_file():
+        raise WarehouseNotFound(f"{warehouse}: no warehouse file (run `python -m pipeline build` first)")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        years = tuple(FiscalYear(*row) for row in _rows(con, """
+            select fiscal_year, label_ja, label_en from marts.dim_fiscal_year where has_sheet order by fiscal_year
+        """))
+        achievement = tuple(Grade(str(code), ja, en) for code, ja, en in _rows(con, """
+            select achievement_code, label_ja, label_en from marts.dim_achievement_grade order by achievement_code
+        """))
+        contribution = tuple(Grade(*row) for row in _rows(con, """
+            select contribution_code, label_ja, label_en from marts.dim_contribution_grade order by contribution_code
+        """))
+        trend = tuple(
+            TrendRow(year, grouping, group_id, ja, en, rows, (g1, g2, g3, g4, g5), share, change)
+            for year, grouping, group_id, ja, en, rows, g1, g2, g3, g4, g5, share, change in _rows(con, """
+                select fiscal_year, grouping, group_id, group_label_ja, group_label_en, evaluation_rows,
+                    grade_1_rows, grade_2_rows, grade_3_rows, grade_4_rows, grade_5_rows,
+                    share_on_or_above_target, change_share_on_or_above_target
+                from marts.mart_attainment_trend
+                order by fiscal_year, grouping, group_id
+            """)
+        )
+        below = tuple(BelowTargetRow(*row) for row in _rows(con, """
+            select
+                e.fiscal_year, e.initiative_no, e.sub_row, i.initiative_name, e.project_name,
+                e.bureau_name, b.name_en, e.achievement_code, e.contribution_code, e.reason,
+                exists (
+                    select 1 from marts.fct_evaluation as p
+                    where p.initiative_key = e.initiative_key and p.fiscal_year = e.fiscal_year - 1
+                        and p.achievement_code >= 4
+                ) as below_previous_year,
+            from marts.fct_evaluation as e
+            join marts.dim_initiative as i using (initiative_year_id)
+            left join marts.dim_bureau as b using (bureau_key)
+            where e.achievement_code >= 4
+            order by e.fiscal_year desc, e.achievement_code desc, e.initiative_no, e.sub_row
+        """))
+        kpis = tuple(KpiRow(*row) for row in _rows(con, """
+            select
+                fiscal_year, initiative_no, kpi_no, initiative_name, metric, target_text, comparator,
+                target_value, unit, actual_value, actual_text, coalesce(actual_is_estimate, false),
+                attainment_ratio, is_met, attainment_status,
+            from marts.mart_kpi_attainment
+            order by fiscal_year desc, initiative_no, kpi_no
+        """))
+        initiatives = dict(_rows(con, "select fiscal_year, count(*) from marts.dim_initiative group by 1 order by 1"))
+        pairs = changes = None
+        if len(years) > 1 and _has_table(con, "marts", CROSSWALK_TABLE):
+            pairs, changes = _initiative_changes(con)
+    return ReportData(
+        source=warehouse.name, years=years, achievement_grades=achievement, contribution_grades=contribution,
+        trend=trend, below_target=below, kpis=kpis, initiatives=initiatives, year_pairs=pairs, changes=changes,
+    )
+
+
+def _initiative_changes(con: duckdb.DuckDBPyConnection) -> tuple[tuple[YearPair, ...], tuple[InitiativeChange, ...]]:
+    """Initiatives carried, added and dropped between consecutive sheet years, by ``initiative_key``
+    (the identity the crosswalk decided: every mart takes its keys from the same matching)."""
+    changes = tuple(InitiativeChange(*row) for row in _rows(con, """
+        with years as (
+            select distinct fiscal_year from marts.dim_initiative
+        ),
+        pairs as (
+            select fiscal_year, lag(fiscal_year) over (order by fiscal_year) as previous_fiscal_year from years
+        ),
+        added as (
+            select p.fiscal_year, p.previous_fiscal_year, 'added' as change, i.initiative_key, i.initiative_no,
+                i.initiative_name,
+            from pairs as p
+            join marts.dim_initiative as i on i.fiscal_year = p.fiscal_year
+            where p.previous_fiscal_year is not null
+                and i.initiative_key not in (
+                    select initiative_key from marts.dim_initiative where fiscal_year = p.previous_fiscal_year
+                )
+        ),
+        dropped as (
+            select p.fiscal_year, p.previous_fiscal_year, 'dropped' as change, i.initiative_key, i.initiative_no,
+                i.initiative_name,
+            from pairs as p
+            join marts.dim_initiative as i on i.fiscal_year = p.previous_fiscal_year
+            where i.initiative_key not in (
+                select initiative_key from marts.dim_initiative where fiscal_year = p.fiscal_year
+            )
+        )
+        select * from added
+        union all
+        select * from dropped
+        order by fiscal_year, change, initiative_no
+    """))
+    carried = _rows(con, """
+        with years as (
+            select distinct fiscal_year from marts.dim_initiative
+        ),
+        pairs as (
+            select fiscal_year, lag(fiscal_year) over (order by fiscal_year) as previous_fiscal_year from years
+        )
+        select
+            p.fiscal_year,
+            p.previous_fiscal_year,
+            count(*) filter (where i.initiative_key in (
+                select initiative_key from marts.dim_initiative where fiscal_year = p.previous_fiscal_year
+            )) as carried,
+        from pairs as p
+        join marts.dim_initiative as i on i.fiscal_year = p.fiscal_year
+        where p.previous_fiscal_year is not null
+        group by all
+        order by 1
+    """)
+    pairs = tuple(
+        YearPair(
+            year, previous, count,
+            added=sum(1 for c in changes if c.fiscal_year == year and c.change == "added"),
+            dropped=sum(1 for c in changes if c.fiscal_year == year and c.change == "dropped"),
+        )
+        for year, previous, count in carried
+    )
+    return pairs, changes
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
+    return con.execute(
+        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+    ).fetchone()[0] > 0
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()

@@ -1,0 +1,329 @@
+"""The report as one self-contained HTML page: inline CSS, inline SVG charts, nothing fetched.
+
+Every heading and label is Japanese with its English alongside. Texts from the sheets are escaped and
+their hard line wraps (the sheet wraps cells mid-word) joined.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from html import escape
+
+from pipeline.report import charts
+from pipeline.report.data import BelowTargetRow, InitiativeChange, KpiRow, ReportData, TrendRow
+
+TITLE_JA = "川崎市国際施策推進プラン 進行管理シート レポート"
+TITLE_EN = "Kawasaki City International Policy Promotion Plan — progress report"
+
+STATUS_LABELS = {
+    "met": ("達成", "met"),
+    "not met": ("未達成", "not met"),
+    "actual not attributable": ("実績を目標に対応付けられない", "actual not attributable"),
+    "no actual stated": ("実績の記載なし", "no actual stated"),
+}
+
+FONT_STACK = ('"IPAexGothic", "IPAGothic", "Noto Sans CJK JP", "Noto Sans JP", "Source Han Sans JP", '
+              '"Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", "Meiryo", sans-serif')
+
+CSS = """
+:root { color-scheme: light; }
+body { font-family: {font}; margin: 0; color: #222; background: #fff; line-height: 1.55; font-size: 15px; }
+header, main, footer { max-width: 1180px; margin: 0 auto; padding: 0 24px; }
+header { padding-top: 20px; border-bottom: 3px solid #1b6ca8; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 20px; margin: 36px 0 8px; border-left: 6px solid #1b6ca8; padding-left: 10px; }
+h3 { font-size: 16px; margin: 20px 0 6px; }
+.en { color: #555; font-weight: normal; margin-left: .6em; font-size: .85em; }
+.meta { color: #555; margin: 0 0 12px; }
+nav { margin: 10px 0 14px; font-size: 14px; }
+nav a { margin-right: 1.2em; color: #1b6ca8; text-decoration: none; }
+.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
+.card { border: 1px solid #d0d7de; border-radius: 6px; padding: 10px 14px; min-width: 150px; }
+.card .value { font-size: 26px; font-weight: bold; }
+.card .label { font-size: 13px; color: #444; }
+figure { margin: 12px 0; }
+svg.chart { display: block; width: 100%; height: auto; max-width: 1100px; }
+svg.chart text { font-family: {font}; }
+figcaption { font-size: 13px; color: #555; }
+table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
+th, td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; text-align: left; }
+th { background: #f3f6f9; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.reason { max-width: 520px; }
+td.grade { min-width: 9em; }
+.badge { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px; white-space: nowrap;
+         background: #b2182b; color: #fff; }
+.status-met { color: #1a7837; font-weight: bold; }
+.status-not-met { color: #b2182b; font-weight: bold; }
+details { margin: 6px 0 14px; }
+summary { cursor: pointer; color: #1b6ca8; }
+footer { margin-top: 40px; padding-bottom: 30px; border-top: 1px solid #d0d7de; font-size: 13px; color: #555; }
+""".replace("{font}", FONT_STACK)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title_ja: str
+    title_en: str
+    body: str
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    html: str
+    sections: tuple[Section, ...]
+
+
+def render_report(data: ReportData) -> RenderedReport:
+    """The page for ``data``: the same data gives the same bytes."""
+    sections = [_summary(data), _trend(data), _bureaus(data), _below_target(data), _kpis(data)]
+    if data.year_pairs is not None and data.changes is not None:
+        sections.append(_changes(data))
+    years = ", ".join(f"{y.label_en}（{y.label_ja}）" for y in data.years) or "—"
+    nav = "".join(f'<a href="#{s.id}">{escape(s.title_ja)} <span class="en">{escape(s.title_en)}</span></a>'
+                  for s in sections)
+    body = "\n".join(
+        f'<section id="{s.id}">\n<h2>{escape(s.title_ja)}<span class="en">{escape(s.title_en)}</span></h2>\n{s.body}\n</section>'
+        for s in sections
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(TITLE_JA)} — {escape(TITLE_EN)}</title>
+<style>{CSS}</style>
+</head>
+<body>
+<header>
+<h1>{escape(TITLE_JA)}<br><span class="en">{escape(TITLE_EN)}</span></h1>
+<p class="meta">年度 Fiscal years: {escape(years)} ・ データ source: {escape(data.source)}（schema <code>marts</code>）</p>
+<nav>{nav}</nav>
+</header>
+<main>
+{body}
+</main>
+<footer>
+<p>達成度 achievement grade: 1 目標を大きく上回って達成 far exceeded · 2 目標を上回って達成 exceeded ·
+3 ほぼ目標どおり roughly on target · 4 目標を下回った below · 5 目標を大きく下回った far below.
+「目標どおり以上」 = grades 1–3 (on or above target). Counts are of evaluation rows (評価行): an initiative
+with several 事務事業 or ward rows counts once per row. KPI actuals are those the results state explicitly
+and that match a target without doubt (see docs/warehouse.md).</p>
+</footer>
+</body>
+</html>
+"""
+    return RenderedReport(html=page, sections=tuple(sections))
+
+
+# ------------------------------------------------------------------------------------------ sections
+
+def _summary(data: ReportData) -> Section:
+    latest = data.latest_year
+    if latest is None:
+        return Section("summary", "概要", "Summary", "<p>シートのある年度がありません。No fiscal year has a sheet yet.</p>")
+    plan = _plan_row(data.trend, latest.fiscal_year)
+    kpis = [k for k in data.kpis if k.fiscal_year == latest.fiscal_year]
+    status = Counter(k.attainment_status for k in kpis)
+    share = plan.share_on_or_above_target if plan else None
+    change = plan.change_share_on_or_above_target if plan else None
+    cards = [
+        (str(plan.evaluation_rows if plan else 0), "評価行 evaluation rows"),
+        (str(data.initiatives.get(latest.fiscal_year, 0)), "取組 initiatives"),
+        (_percent(share) + (f" ({_points(change)})" if change is not None else ""),
+         "目標どおり以上（達成度1–3） on or above target"),
+        (str(plan.below_target_rows if plan else 0), "目標を下回った（達成度4–5） below target"),
+        (f"{status['met']} / {status['met'] + status['not met']}", "KPI 達成 / 実績のある目標 met / with an actual"),
+        (str(len(kpis)), "KPI目標 KPI targets"),
+    ]
+    body = (f"<p>{escape(latest.label_ja)} {escape(latest.label_en)}（最新年度 latest year）</p>\n<div class=\"cards\">"
+            + "".join(f'<div class="card"><div class="value">{escape(v)}</div><div class="label">{escape(label)}</div></div>'
+                      for v, label in cards)
+            + "</div>")
+    return Section("summary", "概要", "Summary", body)
+
+
+def _trend(data: ReportData) -> Section:
+    labels = {y.fiscal_year: f"{y.label_en}\n{y.label_ja}" for y in data.years}
+    rows = [r for r in data.trend if r.grouping in ("plan", "pillar")]
+    if not rows:
+        return Section("trend", "達成度の推移", "Attainment trend", "<p>データがありません。No data.</p>")
+    chart = charts.trend_chart(rows, labels)
+    caption = ("計画全体と取組方針ごとの、達成度1–3（目標どおり以上）の評価行の割合。"
+               "Share of evaluation rows graded 1–3 (on or above target), whole plan and each pillar.")
+    directions = sorted((r for r in data.trend if r.grouping == "direction"), key=lambda r: (-r.fiscal_year, r.group_id))
+    body = (f"<figure>{chart}<figcaption>{escape(caption)}</figcaption></figure>\n"
+            + _trend_table(sorted(rows, key=lambda r: (-r.fiscal_year, r.grouping != "plan", r.group_id)))
+            + (f"<details><summary>取組の方向性ごと By direction</summary>{_trend_table(directions)}</details>"
+               if directions else ""))
+    return Section("trend", "達成度の推移", "Attainment trend", body)
+
+
+def _trend_table(rows: Sequence[TrendRow]) -> str:
+    head = ("<tr><th>年度 FY</th><th>区分 group</th><th>評価行 rows</th><th>1</th><th>2</th><th>3</th><th>4</th><th>5</th>"
+            "<th>目標どおり以上 on or above target</th><th>前年差 change</th></tr>")
+    body = "".join(
+        f"<tr><td>{r.fiscal_year}</td><td>{escape(r.label_ja)}<br><span class=\"en\">{escape(r.label_en)}</span></td>"
+        f"<td class=\"num\">{r.evaluation_rows}</td>"
+        + "".join(f'<td class="num">{n}</td>' for n in r.grade_rows)
+        + f'<td class="num">{_percent(r.share_on_or_above_target)}</td>'
+        f'<td class="num">{_points(r.change_share_on_or_above_target)}</td></tr>'
+        for r in rows
+    )
+    return f"<table>{head}{body}</table>"
+
+
+def _bureaus(data: ReportData) -> Section:
+    latest = data.latest_year
+    rows = [r for r in data.trend if latest and r.grouping == "bureau" and r.fiscal_year == latest.fiscal_year]
+    if not rows:
+        return Section("bureaus", "担当局別の達成度", "Achievement grades per bureau", "<p>データがありません。No data.</p>")
+    chart = charts.bureau_grades_chart(rows, data.achievement_grades, f"{latest.label_en} {latest.label_ja}")
+    caption = (f"{latest.label_ja}（{latest.label_en}）の担当局・区役所ごとの評価行数を達成度別に。目標を下回った割合の高い順。"
+               "Evaluation rows per achievement grade for each bureau or ward office, highest share below target first.")
+    table = _trend_table(sorted(rows, key=lambda r: r.group_id))
+    body = (f"<figure>{chart}<figcaption>{escape(caption)}</figcaption></figure>\n"
+            f"<details><summary>表で見る Show as a table</summary>{table}</details>")
+    return Section("bureaus", "担当局別の達成度", "Achievement grades per bureau", body)
+
+
+def _below_target(data: ReportData) -> Section:
+    grades = {g.code: g for g in data.achievement_grades}
+    parts = []
+    for year in reversed(data.years):
+        rows = [r for r in data.below_target if r.fiscal_year == year.fiscal_year]
+        table = _below_target_table(rows, grades) if rows else "<p>なし None.</p>"
+        heading = f"<h3>{escape(year.label_ja)} {escape(year.label_en)}（{len(rows)} 評価行 rows）</h3>"
+        if year is data.latest_year:
+            parts.append(heading + table)
+        else:
+            parts.append(f"<details><summary>{heading}</summary>{table}</details>")
+    intro = ("<p>達成度4（目標を下回った）・5（目標を大きく下回った）の評価行と、シートに記載された理由。"
+             "Evaluation rows graded 4 (below the target) or 5 (far below), with the reason the sheet gives.</p>")
+    return Section("below-target", "目標を下回った取組", "Initiatives below target", intro + "\n".join(parts))
+
+
+def _below_target_table(rows: Sequence[BelowTargetRow], grades: dict) -> str:
+    head = ("<tr><th>No.</th><th>取組 initiative</th><th>事務事業 project</th><th>担当局 bureau</th>"
+            "<th>達成度 grade</th><th>貢献度 contribution</th><th>理由 reason</th></tr>")
+    body = []
+    for r in rows:
+        grade = grades.get(str(r.achievement_code))
+        grade_text = (f"{r.achievement_code} {grade.label_ja}<br><span class=\"en\">{grade.label_en}</span>"
+                      if grade else str(r.achievement_code))
+        badge = ' <span class="badge">2年連続 2 years running</span>' if r.below_previous_year else ""
+        body.append(
+            f"<tr><td class=\"num\">{r.initiative_no}</td><td>{escape(r.initiative_name)}{badge}</td>"
+            f"<td>{escape(_joined(r.project_name))}</td>"
+            f"<td>{escape(r.bureau_ja or '')}<br><span class=\"en\">{escape(r.bureau_en or '')}</span></td>"
+            f"<td class=\"grade\">{grade_text}</td><td>{escape(r.contribution_code or '')}</td>"
+            f"<td class=\"reason\">{escape(_joined(r.reason))}</td></tr>"
+        )
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def _kpis(data: ReportData) -> Section:
+    latest = data.latest_year
+    title = ("kpis", "KPI目標と実績", "KPI targets against stated actuals")
+    if latest is None or not data.kpis:
+        return Section(*title, "<p>KPI目標がありません。No KPI targets.</p>")
+    counts = _kpi_status_table(data)
+    rows = [k for k in data.kpis if k.fiscal_year == latest.fiscal_year]
+    with_actual = [k for k in rows if k.attainment_ratio is not None]
+    without = [k for k in rows if k.attainment_ratio is None]
+    chart = (f"<figure>{charts.kpi_ratio_chart(with_actual)}<figcaption>"
+             f"{escape(latest.label_ja)}（{escape(latest.label_en)}）: 実績の記載があり目標に対応付けられたKPIの、実績÷目標。"
+             "Actual ÷ target for each KPI target whose actual the results state.</figcaption></figure>"
+             if with_actual else "<p>実績の記載のあるKPIはありません。No KPI target has a stated actual.</p>")
+    body = (counts + chart + f"<h3>実績のある目標 Targets with a stated actual（{len(with_actual)}）</h3>"
+            + _kpi_table(with_actual)
+            + f"<details><summary>実績のない目標 Targets without an attributable actual（{len(without)}）</summary>"
+            + _kpi_table(without) + "</details>")
+    return Section(*title, body)
+
+
+def _kpi_status_table(data: ReportData) -> str:
+    head = "<tr><th>年度 FY</th>" + "".join(f"<th>{escape(ja)}<br><span class=\"en\">{escape(en)}</span></th>"
+                                           for ja, en in STATUS_LABELS.values()) + "<th>計 total</th></tr>"
+    body = []
+    for year in reversed(data.years):
+        status = Counter(k.attainment_status for k in data.kpis if k.fiscal_year == year.fiscal_year)
+        body.append(f"<tr><td>{escape(year.label_en)} {escape(year.label_ja)}</td>"
+                    + "".join(f'<td class="num">{status[key]}</td>' for key in STATUS_LABELS)
+                    + f'<td class="num">{sum(status.values())}</td></tr>')
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def _kpi_table(rows: Iterable[KpiRow]) -> str:
+    head = ("<tr><th>No.</th><th>取組 initiative</th><th>目標 target</th><th>実績 actual</th>"
+            "<th>実績÷目標 ratio</th><th>状況 status</th></tr>")
+    body = []
+    for k in rows:
+        ja, en = STATUS_LABELS.get(k.attainment_status, (k.attainment_status, ""))
+        css = {"met": "status-met", "not met": "status-not-met"}.get(k.attainment_status, "")
+        actual = _number(k.actual_value, k.unit) + ("（見込 estimate）" if k.actual_is_estimate else "")
+        quoted = f"<br><span class=\"en\">「{escape(_joined(k.actual_text))}」</span>" if k.actual_text else ""
+        body.append(
+            f"<tr><td class=\"num\">{k.initiative_no}</td><td>{escape(k.initiative_name)}</td>"
+            f"<td>{escape(_joined(k.target_text))}</td><td>{escape(actual)}{quoted}</td>"
+            f"<td class=\"num\">{_percent(k.attainment_ratio)}</td>"
+            f"<td class=\"{css}\">{escape(ja)}<br><span class=\"en\">{escape(en)}</span></td></tr>"
+        )
+    return f"<table>{head}{''.join(body)}</table>"
+
+
+def _changes(data: ReportData) -> Section:
+    chart = charts.initiative_changes_chart(data.year_pairs, {y.fiscal_year: (y.label_en, y.label_ja) for y in data.years})
+    parts = [f"<figure>{chart}<figcaption>前年度から継続・追加・廃止された取組の数（取組の識別キー initiative_key による）。"
+             "Initiatives carried over, added and dropped from the previous sheet year, by initiative_key.</figcaption></figure>"]
+    names = {y.fiscal_year: f"{y.label_en}（{y.label_ja}）" for y in data.years}
+    for pair in reversed(data.year_pairs):
+        previous, current = (escape(names.get(y, str(y))) for y in (pair.previous_fiscal_year, pair.fiscal_year))
+        heading = f"<h3>{previous} → {current}</h3>"
+        pair_changes = [c for c in data.changes if c.fiscal_year == pair.fiscal_year]
+        parts.append(heading + _changes_table(pair_changes))
+    return Section("changes", "取組の追加・廃止", "Initiatives added and dropped", "\n".join(parts))
+
+
+def _changes_table(changes: Sequence[InitiativeChange]) -> str:
+    if not changes:
+        return "<p>追加・廃止なし No initiative added or dropped.</p>"
+    head = "<tr><th>変化 change</th><th>No.</th><th>取組 initiative</th><th>識別キー key</th></tr>"
+    kinds = {"added": "追加 added", "dropped": "廃止 dropped"}
+    body = "".join(
+        f"<tr><td>{kinds.get(c.change, c.change)}</td><td class=\"num\">{c.initiative_no}</td>"
+        f"<td>{escape(c.initiative_name)}</td><td><code>{escape(c.initiative_key)}</code></td></tr>"
+        for c in changes
+    )
+    return f"<table>{head}{body}</table>"
+
+
+# ------------------------------------------------------------------------------------------ formats
+
+def _plan_row(trend: Sequence[TrendRow], year: int) -> TrendRow | None:
+    return next((r for r in trend if r.fiscal_year == year and r.grouping == "plan"), None)
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1%}"
+
+
+def _points(value: float | None) -> str:
+    """A change of a share, in percentage points."""
+    return "—" if value is None else f"{value * 100:+.1f} pt"
+
+
+def _number(value: Decimal | None, unit: str | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.4f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}" if unit else text
+
+
+def _joined(text: str | None) -> str:
+    """A sheet text with its hard line wraps joined (cells wrap mid-word)."""
+    return "".join(line.strip() for line in (text or "").splitlines())
