@@ -38,6 +38,8 @@ POLICY_CODE_RE = re.compile(r"^[0-9０-９]+\s*[－\-‐−―ー]\s*[0-9０-９
 # Kawasaki's seven wards; ward-level rows carry the ward name in the 施策番号 column.
 WARDS = ("川崎区", "幸区", "中原区", "高津区", "宮前区", "多摩区", "麻生区")
 
+_CODE_STARTS = frozenset("0123456789０１２３４５６７８９" + "".join(ward[0] for ward in WARDS))
+
 ROMAN_NUMERALS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"
 CIRCLED_NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
@@ -86,7 +88,9 @@ def parse_contribution(text: str) -> str:
 def is_policy_code(text: str) -> bool:
     """True for a 施策番号 cell: a code like ４－４－１ or a ward name."""
     stripped = text.strip()
-    return bool(POLICY_CODE_RE.match(stripped)) or stripped in WARDS
+    if not stripped or stripped[0] not in _CODE_STARTS or len(stripped) > 15:
+        return False
+    return stripped in WARDS or bool(POLICY_CODE_RE.match(stripped))
 
 
 def normalise_policy_code(text: str) -> str:

@@ -22,6 +22,7 @@ import itertools
 import math
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pipeline.extract.records import SheetError
@@ -71,9 +72,9 @@ class ResolvedRow:
 
 def resolve(rows: list[PrintedRow], fragments: list[Fragment], source: str) -> list[ResolvedRow]:
     """The initiative of every row, in row order; SheetError where the print leaves it undecidable."""
-    weights = _rarity(rows)
-    initiatives = _number(rows, fragments, weights, source)
-    _attach_fragments(initiatives, rows, fragments, weights, source)
+    wording = _Wording([row for row in rows if row.name is None])
+    initiatives = _number(rows, fragments, wording, source)
+    _attach_fragments(initiatives, rows, fragments, wording, source)
     resolved: dict[int, ResolvedRow] = {}
     for initiative in initiatives:
         first = rows[initiative.rows[0]]
@@ -108,7 +109,7 @@ def _units(rows: list[PrintedRow]) -> list[list[int]]:
     return units
 
 
-def _number(rows: list[PrintedRow], fragments: list[Fragment], weights: dict[str, float], source: str) -> list[Initiative]:
+def _number(rows: list[PrintedRow], fragments: list[Fragment], wording: _Wording, source: str) -> list[Initiative]:
     units = _units(rows)
     anchors = [i for i, unit in enumerate(units) if rows[unit[0]].number is not None]
     numbers = [rows[units[i][0]].number for i in anchors]
@@ -125,7 +126,7 @@ def _number(rows: list[PrintedRow], fragments: list[Fragment], weights: dict[str
         if between:
             first = rows[units[left][0]].number + 1 if left >= 0 else 1
             last = rows[units[right][0]].number - 1 if right < len(units) else None
-            initiatives.extend(_number_gap(between, first, last, rows, fragments, weights, source))
+            initiatives.extend(_number_gap(between, first, last, rows, fragments, wording, source))
     return initiatives
 
 
@@ -135,7 +136,7 @@ def _number_gap(
     last: int | None,
     rows: list[PrintedRow],
     fragments: list[Fragment],
-    weights: dict[str, float],
+    wording: _Wording,
     source: str,
 ) -> list[Initiative]:
     """Initiatives for the unnumbered units between two printed numbers (``last`` None: open end)."""
@@ -146,7 +147,7 @@ def _number_gap(
         cuts = restarts
     else:
         extra = (last - first + 1) - len(between)
-        cuts = _choose_cuts(runs, extra, restarts, rows, fragments, weights)
+        cuts = _choose_cuts(runs, extra, restarts, rows, fragments, wording)
         if cuts is None:
             raise SheetError(
                 source,
@@ -172,7 +173,7 @@ def _ward_restarts(run: list[int], rows: list[PrintedRow]) -> list[int]:
     ]
 
 
-def _choose_cuts(runs, extra, restarts, rows, fragments, weights) -> dict[int, list[int]] | None:
+def _choose_cuts(runs, extra, restarts, rows, fragments, wording) -> dict[int, list[int]] | None:
     """Where the runs split into ``extra`` more initiatives than there are runs."""
     if extra < 0:
         return None
@@ -185,19 +186,19 @@ def _choose_cuts(runs, extra, restarts, rows, fragments, weights) -> dict[int, l
     if sum(len(cuts) for cuts in breaks.values()) == extra:
         return breaks
     if len(runs) == 1:
-        return {id(runs[0]): _cuts_by_wording(runs[0], extra, rows, fragments, weights)}
+        return {id(runs[0]): _cuts_by_wording(runs[0], extra, rows, fragments, wording)}
     return None
 
 
 def _cuts_by_wording(
-    run: list[int], extra: int, rows: list[PrintedRow], fragments: list[Fragment], weights: dict[str, float]
+    run: list[int], extra: int, rows: list[PrintedRow], fragments: list[Fragment], wording: _Wording
 ) -> list[int]:
     """The cut of a run whose parts each best match one of the fragments printed after it."""
     after = [f.text for f in fragments if f.after_row > run[0] and f.kind != "number"]
     best, best_score = [], -1.0
     for cuts in itertools.combinations(range(1, len(run)), extra):
         parts = [" ".join(rows[i].own_text for i in run[a:b]) for a, b in zip((0, *cuts), (*cuts, len(run)))]
-        score = sum(max((s[p] for s in (_distinctive_scores(text, parts, weights) for text in after)), default=0.0)
+        score = sum(max((s[p] for s in (wording.scores(text, parts) for text in after)), default=0.0)
                     for p in range(len(parts)))
         if score > best_score:
             best, best_score = list(cuts), score
@@ -208,7 +209,7 @@ def _cuts_by_wording(
 
 
 def _attach_fragments(
-    initiatives: list[Initiative], rows: list[PrintedRow], fragments: list[Fragment], weights: dict[str, float], source: str
+    initiatives: list[Initiative], rows: list[PrintedRow], fragments: list[Fragment], wording: _Wording, source: str
 ) -> None:
     orphans = [i for i in initiatives if rows[i.rows[0]].name is None]
     by_number = {i.number: i for i in orphans}
@@ -231,7 +232,7 @@ def _attach_fragments(
             if fragment.kind == "name":
                 initiative.name = fragment.text
         candidates = _numbered_owners(pool, by_number, free) or waiting
-        owners = _best_owners(pool, free, candidates, [own_text[id(i)] for i in candidates], weights)
+        owners = _best_owners(pool, free, candidates, [own_text[id(i)] for i in candidates], wording)
         if owners is None:
             stray = free[0]
             raise SheetError(source, f"a stray cell 「{stray.text[:20]}…」 belongs to no row printed before it",
@@ -251,7 +252,7 @@ RECENT_BONUS = 0.2
 MAX_ASSIGNMENTS = 50_000
 
 
-def _best_owners(pool, free, candidates, texts, weights) -> list[Initiative] | None:
+def _best_owners(pool, free, candidates, texts, wording) -> list[Initiative] | None:
     """The owner of each free fragment that best fits wording and printing order (beside each other,
     after the latest rows), within what each initiative still lacks (one name, two texts); None if
     the fragments cannot all be placed."""
@@ -260,7 +261,7 @@ def _best_owners(pool, free, candidates, texts, weights) -> list[Initiative] | N
     if not candidates:
         return None
     latest = max(range(len(candidates)), key=lambda k: candidates[k].rows[-1])
-    scores = [[score + (RECENT_BONUS if k == latest else 0.0) for k, score in enumerate(_distinctive_scores(f.text, texts, weights))]
+    scores = [[score + (RECENT_BONUS if k == latest else 0.0) for k, score in enumerate(wording.scores(f.text, texts))]
               for f in free]
     slots = [(1 if i.name is None else 0, 2 - len(i.texts)) for i in candidates]
     anchor = {id(f): candidates.index(i) for f in pool if f.number is not None and (i := _owner_of(f, candidates))}
@@ -304,27 +305,37 @@ def _numbered_owners(pool: list[Fragment], by_number: dict[int, Initiative], fre
     return []
 
 
-def _rarity(rows: list[PrintedRow]) -> dict[str, float]:
-    """Inverse document frequency of each bigram over the sheet's rows: wording the whole sheet
-    uses (「により」, 「外国人」) says little about which initiative a cell belongs to."""
-    counts: dict[str, int] = {}
-    for row in rows:
-        for gram in set(_bigrams(row.own_text)):
-            counts[gram] = counts.get(gram, 0) + 1
-    return {gram: math.log((len(rows) + 1) / (count + 1)) for gram, count in counts.items()}
+class _Wording:
+    """How much of a fragment's wording rows share, weighted by rarity.
 
+    Bigrams are weighted by their inverse document frequency over the rows printed without their
+    merged cells, the rows fragments are matched against: wording most of them use (「により」,
+    「外国人」) says little about which initiative a cell belongs to."""
 
-def _distinctive_scores(fragment: str, texts: list[str], weights: dict[str, float]) -> list[float]:
-    """How much of the fragment's rare wording each text has, wording several texts share counting less."""
-    grams = _bigrams(fragment)
-    sets = [set(_bigrams(text)) for text in texts]
-    total = sum(weights.get(gram, 0.0) for gram in grams) or 1.0
-    scores = [0.0] * len(texts)
-    for gram in grams:
-        holders = [k for k, s in enumerate(sets) if gram in s]
-        for k in holders:
-            scores[k] += weights.get(gram, 0.0) / len(holders)
-    return [score / total for score in scores]
+    def __init__(self, rows: list[PrintedRow]):
+        self._sets: dict[str, frozenset[str]] = {}
+        counts: Counter = Counter()
+        for row in rows:
+            counts.update(self.bigram_set(row.own_text))
+        self.weights = {gram: math.log((len(rows) + 1) / (count + 1)) for gram, count in counts.items()}
+
+    def bigram_set(self, text: str) -> frozenset[str]:
+        if text not in self._sets:
+            self._sets[text] = frozenset(_bigrams(text))
+        return self._sets[text]
+
+    def scores(self, fragment: str, texts: list[str]) -> list[float]:
+        """For each text, the share of the fragment's rare wording it has; wording several of the
+        texts share is split between them."""
+        grams = _bigrams(fragment)
+        sets = [self.bigram_set(text) for text in texts]
+        total = sum(self.weights.get(gram, 0.0) for gram in grams) or 1.0
+        scores = [0.0] * len(texts)
+        for gram in grams:
+            holders = [k for k, s in enumerate(sets) if gram in s]
+            for k in holders:
+                scores[k] += self.weights.get(gram, 0.0) / len(holders)
+        return [score / total for score in scores]
 
 
 def _bigrams(text: str) -> list[str]:

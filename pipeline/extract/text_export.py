@@ -46,8 +46,13 @@ INITIATIVE_NO_RE = re.compile(r"^[0-9０-９]{1,3}$")
 HANGING_PUNCTUATION = "、。，．・」』）)】！？!?,."
 
 
+# Characters printed full width: CJK, kana and their punctuation, and the full-width forms (but not
+# the half-width katakana); symbols such as ●①※ count narrow, as they are east-Asian "ambiguous".
+_WIDE_RE = re.compile(r"[\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+
+
 def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return len(text) + len(_WIDE_RE.findall(text))
 
 
 @dataclass(frozen=True)
@@ -61,38 +66,41 @@ class Columns:
     name: int
 
     @classmethod
-    def measure(cls, pieces: list["Piece"]) -> "Columns":
+    def measure(cls, pieces: list["Piece"], codes: list[int]) -> "Columns":
         """Typical wrap widths: the block before each policy code (a 事務事業名) and the block after
         each number (a 取組名), a slack of one or two characters on top."""
         projects, names = [], []
-        for i, piece in enumerate(pieces):
-            if layout.is_policy_code(piece.text) and not piece.joined:
-                block = []
-                for before in reversed(pieces[:i]):
-                    if INITIATIVE_NO_RE.match(before.text):
-                        break
-                    block.append(before.width)
-                    if before.gap:
-                        break
-                if block:
-                    projects.append(max(block))
-            if INITIATIVE_NO_RE.match(piece.text) and i + 1 < len(pieces) and not pieces[i + 1].gap:
+        for i in codes:
+            block = []
+            for before in reversed(pieces[max(0, i - 12):i]):
+                if INITIATIVE_NO_RE.match(before.text):
+                    break
+                block.append(before.width)
+                if before.gap:
+                    break
+            if block:
+                projects.append(max(block))
+        for i, piece in enumerate(pieces[:-1]):
+            if piece.text[0].isdigit() and INITIATIVE_NO_RE.match(piece.text) and not pieces[i + 1].gap:
                 block = [pieces[i + 1].width]
-                block += [p.width for p in itertools.takewhile(lambda p: not p.gap, pieces[i + 2:])]
+                block += [p.width for p in itertools.takewhile(lambda p: not p.gap, pieces[i + 2:i + 12])]
                 names.append(max(block))
         if not projects or not names:
-            # Too few rows to measure: the widths of the city's A3 layout.
             return cls(project=12, name=18)
         return cls(project=int(statistics.median(projects)) + 2, name=int(statistics.median(names)) + 4)
 
 
 def fits(piece: "Piece", width: int) -> bool:
     """Whether a line fits a column of this width, a hanging punctuation mark aside."""
-    text = piece.text[:-1] if piece.text.endswith(tuple(HANGING_PUNCTUATION)) else piece.text
+    text = piece.text
+    if len(text) - 1 > width:  # every character is at least one column wide
+        return False
+    if text.endswith(tuple(HANGING_PUNCTUATION)):
+        text = text[:-1]
     return display_width(text) <= width
 
 
-@dataclass
+@dataclass(slots=True)
 class Piece:
     """A line of the export, or one cell's part of a line that two cells share."""
 
@@ -100,10 +108,13 @@ class Piece:
     line: int
     gap: bool  # a blank line (or dropped page furniture) comes before it
     joined: bool = False  # it continues the printed line of the piece before
+    _width: int = -1
 
     @property
     def width(self) -> int:
-        return display_width(self.text)
+        if self._width < 0:
+            self._width = display_width(self.text)
+        return self._width
 
 
 @dataclass(frozen=True)
@@ -183,25 +194,39 @@ _SPLIT_RE = re.compile(
 )
 
 
-def _is_furniture(line: str) -> bool:
+_PLAN_HEADER_RE = re.compile(r"(令和|平成)[0-9０-９元]+年度の取組内容")
+
+
+def _is_header_word(word: str) -> bool:
+    return word in layout.HEADER_WORDS or bool(layout.HEADER_ACHIEVEMENT_RE.fullmatch(word) or _PLAN_HEADER_RE.fullmatch(word))
+
+
+_HEADER_STARTS = frozenset(word[0] for word in layout.HEADER_WORDS) | set("「⑤令平取すに")
+
+
+def _is_furniture(stripped: str) -> bool:
     """Page title and column-header lines, which repeat (sometimes in part) at page tops."""
-    stripped = line.strip()
-    if layout.fiscal_year_from_title(stripped):
+    if "シート" in stripped and layout.fiscal_year_from_title(stripped):
         return True
+    if stripped[0] not in _HEADER_STARTS:
+        return False
     words = stripped.split()
-    return bool(words) and all(word in layout.HEADER_WORDS or layout.HEADER_ACHIEVEMENT_RE.fullmatch(word)
-                               or re.fullmatch(r"(令和|平成)[0-9０-９元]+年度の取組内容", word) for word in words)
+    return _is_header_word(words[0]) and all(_is_header_word(word) for word in words[1:])
 
 
 def _pieces(lines: list[str]) -> list[Piece]:
     pieces: list[Piece] = []
     gap = True
     for number, line in enumerate(lines, start=1):
-        if not line.strip() or _is_furniture(line):
+        stripped = line.strip()
+        if not stripped or _is_furniture(stripped):
             gap = True
             continue
-        for i, part in enumerate(_SPLIT_RE.split(line.strip())):
-            pieces.append(Piece(part.strip(), number, gap=gap and i == 0, joined=i > 0))
+        if " " not in stripped:
+            pieces.append(Piece(stripped, number, gap))
+        else:
+            for i, part in enumerate(_SPLIT_RE.split(stripped)):
+                pieces.append(Piece(part.strip(), number, gap=gap and i == 0, joined=i > 0))
         gap = False
     return pieces
 
@@ -215,7 +240,8 @@ class _Parser:
     def __init__(self, pieces: list[Piece], source: str):
         self.pieces = pieces
         self.source = source
-        self.columns = Columns.measure(pieces)
+        self.codes = [i for i, piece in enumerate(pieces) if not piece.joined and layout.is_policy_code(piece.text)]
+        self.columns = Columns.measure(pieces, self.codes)
         self.section = Section()
         self.rows: list[RowCells] = []
         self.fragments: list[Fragment] = []

@@ -1,0 +1,220 @@
+"""The pipeline's speed and memory, measured in one run on this machine.
+
+    .venv/bin/python bench/run.py [--json]
+
+Prints, ratios first: the PDF reader against a plain single-process pdfplumber ``extract_tables()``
+pass over the same pages (the shared FY2022 fixture, and ten synthetic years); text-export rows per
+second; a one-year ``build`` against the framework floor (this dbt project's ``dbt parse`` plus a bare
+``import dagster, dagster_dbt``); the extraction step of a rebuild with nothing changed; ten years
+against one; and the peak memory (all processes of the build together) of the ten-year build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
+
+from bench.pdf_extract import plain_pass  # noqa: E402
+from pipeline.extract.pdf_sheet import read_pdf_sheet  # noqa: E402
+from pipeline.extract.text_export import parse_text_export, read_text_export  # noqa: E402
+
+SHARED = REPO.parent / "shared"
+FY2022_TEXT = SHARED / "seeds" / "000_4f888a4a0bd4f10d.txt"
+FY2022_PDF = SHARED / "fixtures" / "r04_sheet_calc.pdf"
+PYTHON = sys.executable
+TARGETS = {
+    "pdf_vs_plain_ratio": ("<=", 0.6),
+    "text_rows_per_s": (">=", 10_000),
+    "build_vs_floor_ratio": ("<=", 1.5),
+    "nochange_extract_s": ("<", 1.0),
+    "years10_vs_1_ratio": ("<=", 3.0),
+    "peak_rss_mb_10y": ("<", 1024),
+}
+
+
+def timed(function, *args, **kwargs):
+    start = time.perf_counter()
+    result = function(*args, **kwargs)
+    return time.perf_counter() - start, result
+
+
+def ten_years(work: Path) -> tuple[list[Path], list[Path]]:
+    """FY2022 and nine further years derived from it, as text exports and as PDFs."""
+    from pdf_fixtures import PdfLayout, write_sheet_pdf
+    from text_fixtures import render_text_export
+    from year_fixtures import derive_years
+
+    base = read_text_export(FY2022_TEXT)
+    years = [base, *(d.sheet(f"fy{d.fiscal_year}") for d in derive_years(base, list(range(2023, 2032)), seed=11))]
+    texts, pdfs = [], []
+    for index, sheet in enumerate(years):
+        text = work / "text" / f"sheet_{index:02d}.txt"
+        text.parent.mkdir(parents=True, exist_ok=True)
+        text.write_text(render_text_export(list(sheet.rows), seed=index), encoding="utf-8")
+        texts.append(text)
+        pdf = work / "pdf" / f"sheet_{index:02d}.pdf"
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        write_sheet_pdf(pdf, sheet, PdfLayout())
+        pdfs.append(pdf)
+    return texts, pdfs
+
+
+def pdf_ratio(paths: list[Path]) -> dict:
+    """Our reader over the files (as a build reads them) against the plain single-process pass."""
+    plain_s, pages = timed(lambda: sum(plain_pass(path) for path in paths))
+    if len(paths) == 1:
+        reader_s, _ = timed(read_pdf_sheet, paths[0])
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        from pipeline import landing
+
+        with ProcessPoolExecutor(os.cpu_count()) as pool:
+            reader_s, _ = timed(lambda: list(pool.map(landing.try_extract, paths, [1] * len(paths))))
+    return {"pages": pages, "plain_s": plain_s, "reader_s": reader_s, "ratio": reader_s / plain_s}
+
+
+def text_rows_per_s() -> float:
+    text = FY2022_TEXT.read_text(encoding="utf-8")
+    rows = len(parse_text_export(text, "bench.txt").rows)
+    best = min(timed(parse_text_export, text, "bench.txt")[0] for _ in range(7))
+    return rows / best
+
+
+class Build:
+    """``python -m pipeline build`` in its own Dagster home, with its wall time and peak memory."""
+
+    def __init__(self, work: Path):
+        self.home = work / "dagster_home"
+        self.home.mkdir(parents=True, exist_ok=True)
+        shutil.copy(REPO / "dagster.yaml", self.home / "dagster.yaml")
+
+    def run(self, raw: Path, warehouse: Path) -> dict:
+        env = {**os.environ, "DAGSTER_HOME": str(self.home)}
+        start = time.perf_counter()
+        process = subprocess.Popen([PYTHON, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
+                                   cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                                   start_new_session=True)
+        peak = _PeakMemory(process.pid)
+        _, errors = process.communicate()
+        seconds = time.perf_counter() - start
+        peak.stop()
+        if process.returncode != 0:
+            raise SystemExit(f"build failed:\n{errors[-3000:]}")
+        return {"s": seconds, "peak_rss_mb": peak.mb, "extract_s": self.last_extraction_seconds()}
+
+    def last_extraction_seconds(self) -> float:
+        """How long the latest extraction step took, from the run's own event log."""
+        script = (
+            "from dagster import DagsterInstance, RunsFilter\n"
+            "i = DagsterInstance.get()\n"
+            "run = i.get_runs(RunsFilter(job_name='extract_sheets'), limit=1)[0]\n"
+            "s = [x for x in i.get_run_step_stats(run.run_id) if x.step_key == 'extracted_sheet_rows'][0]\n"
+            "print(s.end_time - s.start_time)"
+        )
+        out = subprocess.run([PYTHON, "-c", script], env={**os.environ, "DAGSTER_HOME": str(self.home)},
+                             capture_output=True, text=True, check=True)
+        return float(out.stdout.strip())
+
+
+class _PeakMemory:
+    """The largest resident memory of a process group, sampled from /proc every 50 ms."""
+
+    def __init__(self, pgid: int):
+        self.pgid, self.peak_kb, self._done = pgid, 0, threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _sample(self):
+        while not self._done.wait(0.05):
+            total = 0
+            for status in Path("/proc").glob("[0-9]*/stat"):
+                try:
+                    fields = status.read_text().rsplit(")", 1)[1].split()
+                    if int(fields[2]) == self.pgid:  # the 5th field of stat: process group
+                        total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024  # rss in pages
+                except (OSError, IndexError, ValueError):
+                    continue
+            self.peak_kb = max(self.peak_kb, total)
+
+    def stop(self):
+        self._done.set()
+        self._thread.join()
+
+    @property
+    def mb(self) -> float:
+        return self.peak_kb / 1024
+
+
+def framework_floor() -> dict:
+    """A bare Dagster + dagster-dbt import and this project's ``dbt parse``, each in a fresh process."""
+    imports_s, _ = timed(subprocess.run, [PYTHON, "-c", "import dagster, dagster_dbt"], check=True)
+    dbt = str(Path(PYTHON).parent / "dbt")
+    with tempfile.TemporaryDirectory() as target:
+        parse_s, _ = timed(lambda: subprocess.run([dbt, "parse", "--quiet", "--target-path", target],
+                                                  cwd=REPO / "dbt_project", check=True))
+    return {"imports_s": imports_s, "dbt_parse_s": parse_s, "s": imports_s + parse_s}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object of the figures")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
+        work = Path(tmp)
+        texts, pdfs = ten_years(work)
+        pdf_one = pdf_ratio([FY2022_PDF])
+        pdf_ten = pdf_ratio(pdfs)
+        rows_per_s = text_rows_per_s()
+        floor = framework_floor()
+        build = Build(work)
+        one_raw = work / "raw1"
+        one_raw.mkdir()
+        shutil.copy(texts[0], one_raw)
+        one = build.run(one_raw, work / "one" / "w.duckdb")
+        again = build.run(one_raw, work / "one" / "w.duckdb")
+        ten = build.run(texts[0].parent, work / "ten" / "w.duckdb")
+    figures = {
+        "pdf_vs_plain_ratio": round(max(pdf_one["ratio"], pdf_ten["ratio"]), 3),
+        "text_rows_per_s": round(rows_per_s),
+        "build_vs_floor_ratio": round(one["s"] / floor["s"], 2),
+        "nochange_extract_s": round(again["extract_s"], 3),
+        "years10_vs_1_ratio": round(ten["s"] / one["s"], 2),
+        "peak_rss_mb_10y": round(ten["peak_rss_mb"]),
+    }
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    print(f"{'measure':<24} {'value':>10}  target   ok")
+    for key, value in figures.items():
+        op, target = TARGETS[key]
+        ok = {"<=": value <= target, ">=": value >= target, "<": value < target}[op]
+        print(f"{key:<24} {value:>10}  {op} {target:<6} {'yes' if ok else 'NO'}")
+    print()
+    print(f"PDF, FY2022 fixture: {pdf_one['pages']} pages, plain {pdf_one['plain_s']:.2f} s "
+          f"({pdf_one['pages'] / pdf_one['plain_s']:.1f} pages/s), reader {pdf_one['reader_s']:.2f} s "
+          f"({pdf_one['pages'] / pdf_one['reader_s']:.1f} pages/s), ratio {pdf_one['ratio']:.2f}")
+    print(f"PDF, ten synthetic years: {pdf_ten['pages']} pages, plain {pdf_ten['plain_s']:.2f} s, "
+          f"reader {pdf_ten['reader_s']:.2f} s, ratio {pdf_ten['ratio']:.2f}")
+    print(f"text export: {rows_per_s:,.0f} rows/s")
+    print(f"framework floor: import dagster, dagster_dbt {floor['imports_s']:.2f} s + dbt parse {floor['dbt_parse_s']:.2f} s "
+          f"= {floor['s']:.2f} s; one-year build {one['s']:.2f} s")
+    print(f"rebuild with nothing changed: {again['s']:.2f} s in all, extraction step {again['extract_s']:.3f} s")
+    print(f"ten years: {ten['s']:.2f} s ({ten['s'] / one['s']:.2f}x one year), peak memory {ten['peak_rss_mb']:.0f} MB; "
+          f"cores: {os.cpu_count()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
