@@ -1,7 +1,6 @@
 """The Dagster code location: ``dagster dev -m pipeline.definitions``."""
 
 from dagster import Definitions
-from dagster_dbt import DbtCliResource
 
 from pipeline import settings
 from pipeline.assets.automation import extract_job, nightly_build, raw_sheet_files_sensor, warehouse_after_extraction, warehouse_job
@@ -9,7 +8,7 @@ from pipeline.assets.publish import published_warehouse
 from pipeline.assets.report import html_report, parquet_export
 from pipeline.assets.sheets import extracted_sheet_rows, raw_sheet_rows, sheet_files
 from pipeline.assets.transform import warehouse_models
-from pipeline.dbt_manifest import dbt_project
+from pipeline.dbt_manifest import dbt_cli
 
 settings.configure()
 
@@ -19,5 +18,5 @@ defs = Definitions(
     jobs=[extract_job, warehouse_job],
     sensors=[raw_sheet_files_sensor, warehouse_after_extraction],
     schedules=[nightly_build],
-    resources={"dbt": DbtCliResource(project_dir=dbt_project, dbt_executable=settings.DBT_EXECUTABLE)},
+    resources={"dbt": dbt_cli()},
 )

@@ -31,3 +31,13 @@ def test_the_warehouse_is_published_after_the_marts():
     graph = defs.resolve_asset_graph()
     parents = graph.get(AssetKey("published_warehouse")).parent_keys
     assert AssetKey(["marts", "fct_evaluation"]) in parents
+
+
+def test_the_dbt_resource_skips_dagster_dbts_adapter():
+    # WarehouseDbtCli overrides this dagster-dbt hook; if an upgrade renames it, builds slow down again.
+    from dagster_dbt import DbtCliResource
+
+    from pipeline.dbt_manifest import dbt_cli
+
+    assert hasattr(DbtCliResource, "_initialize_dbt_core_adapter")
+    assert dbt_cli()._initialize_dbt_core_adapter(["build"]) is None
