@@ -34,10 +34,11 @@ def test_the_warehouse_is_published_after_the_marts():
 
 
 def test_the_dbt_resource_skips_dagster_dbts_adapter():
-    # WarehouseDbtCli overrides this dagster-dbt hook; if an upgrade renames it, builds slow down again.
+    # WarehouseDbtCli overrides these dagster-dbt internals; if an upgrade renames them, builds slow down again.
     from dagster_dbt import DbtCliResource
 
     from pipeline.dbt_manifest import dbt_cli
 
-    assert hasattr(DbtCliResource, "_initialize_dbt_core_adapter")
+    assert hasattr(DbtCliResource, "_initialize_dbt_core_adapter") and hasattr(DbtCliResource, "_cli_version")
     assert dbt_cli()._initialize_dbt_core_adapter(["build"]) is None
+    assert dbt_cli()._cli_version.major == 1
