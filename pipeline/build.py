@@ -8,6 +8,7 @@ report of every file and a non-zero exit code.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 from dagster import DagsterInstance
@@ -19,7 +20,9 @@ from pipeline.assets.publish import published_warehouse
 from pipeline.definitions import defs
 
 
-def build_all() -> int:
+def build_all(quiet: bool = False) -> int:
+    """Build and publish; ``quiet`` keeps the terminal to the final summary. dbt's own output goes to
+    ``build.log`` beside the build file."""
     raw_dir = settings.raw_dir()
     if not raw_dir.is_dir():
         print(f"error: {raw_dir} is not a folder of sheet files", file=sys.stderr)
@@ -28,26 +31,29 @@ def build_all() -> int:
     years = [str(year) for year in landing.files_by_year(files)]
     instance = DagsterInstance.get()
     keys = sync_partitions(instance, years)
-    run_config = {"loggers": {"console": {"config": {"log_level": "INFO"}}}}
+    run_config = {"loggers": {"console": {"config": {"log_level": "ERROR" if quiet else "INFO"}}}}
+    log_path = settings.build_path().parent / "build.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
     extracted = True
-    if keys:
-        extracted = defs.resolve_job_def(extract_job.name).execute_in_process(
-            instance=instance,
-            run_config=run_config,
-            tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
-            raise_on_error=False,
-        ).success
-    plan = landing.plan_load(files, settings.landing_dir())
     published = rest_succeeded = False
-    if plan.years:
-        result = defs.resolve_job_def(warehouse_job.name).execute_in_process(
-            instance=instance, run_config=run_config, raise_on_error=False
-        )
-        # The report and export come after the publish step: their failure leaves the warehouse published.
-        published = result.is_node_success(published_warehouse.op.name)
-        rest_succeeded = result.success
+    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        if keys:
+            extracted = defs.resolve_job_def(extract_job.name).execute_in_process(
+                instance=instance,
+                run_config=run_config,
+                tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+                raise_on_error=False,
+            ).success
+        plan = landing.plan_load(files, settings.landing_dir())
+        if plan.years:
+            result = defs.resolve_job_def(warehouse_job.name).execute_in_process(
+                instance=instance, run_config=run_config, raise_on_error=False
+            )
+            # The report and export come after the publish step: their failure leaves the warehouse published.
+            published = result.is_node_success(published_warehouse.op.name)
+            rest_succeeded = result.success
     ok = extracted and published and rest_succeeded and not plan.failed
-    print(summary(plan, published), file=sys.stdout if ok else sys.stderr)
+    print(summary(plan, published) + ("" if ok else f"\n(dbt's output: {log_path})"), file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 
 

@@ -20,11 +20,14 @@ def main(argv: list[str] | None = None) -> int:
 
     extract = commands.add_parser("extract", help="print a sheet's rows as JSON lines")
     extract.add_argument("path", type=Path, help="a sheet's PDF or text export")
+    extract.add_argument("--quiet", action="store_true", help="no progress on the terminal")
 
     build = commands.add_parser("build", help="materialise every asset: raw/ → DuckDB → dbt → marts")
     build.add_argument("--raw-dir", type=Path, default=None, help=f"sheets to read (default: {settings.DEFAULT_RAW_DIR})")
     build.add_argument("--warehouse", type=Path, default=None,
                        help=f"the DuckDB file to publish (default: {settings.DEFAULT_WAREHOUSE})")
+    build.add_argument("--quiet", action="store_true",
+                       help="print only the final summary (the full log is written beside the build file)")
 
     report = commands.add_parser("report", help="write the HTML report (charts, tables) of the warehouse")
     report.add_argument("--warehouse", type=Path, default=None,
@@ -42,24 +45,29 @@ def main(argv: list[str] | None = None) -> int:
 
     args = parser.parse_args(argv)
     if args.command == "extract":
-        return _extract(args.path)
+        return _extract(args.path, progress=not args.quiet and sys.stderr.isatty())
     if args.command == "report":
         return _report(args.warehouse, args.out)
     if args.command == "export":
         return _export(args.warehouse, args.format, args.dir)
     if args.command == "ui":
         return _ui()
-    return _build(args.raw_dir, args.warehouse)
+    return _build(args.raw_dir, args.warehouse, args.quiet)
 
 
-def _extract(path: Path) -> int:
+def _extract(path: Path, progress: bool) -> int:
     from pipeline.extract import SheetError, read_sheet
 
+    def show(done: int, total: int) -> None:
+        print(f"\r{path.name}: page {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
     try:
-        sheet = read_sheet(path)
+        sheet = read_sheet(path, on_page=show if progress else None)
     except SheetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    for problem in sheet.problems:
+        print(f"warning: {problem.source_file}, {problem.row or 'sheet'}: {problem.reason} (row left out)", file=sys.stderr)
     sys.stdout.reconfigure(encoding="utf-8")
     try:
         for row in sheet.rows:
@@ -68,14 +76,14 @@ def _extract(path: Path) -> int:
     except BrokenPipeError:
         # The reader (``| head``) has seen enough; that is not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 0
+    return 1 if sheet.problems else 0
 
 
-def _build(raw_dir: Path | None, warehouse: Path | None) -> int:
+def _build(raw_dir: Path | None, warehouse: Path | None, quiet: bool) -> int:
     settings.configure(raw_dir=raw_dir, warehouse=warehouse)
     from pipeline.build import build_all
 
-    return build_all()
+    return build_all(quiet=quiet)
 
 
 def _report(warehouse: Path | None, out: Path | None) -> int:

@@ -15,11 +15,11 @@ def is_pdf(path: str | Path) -> bool:
         return handle.read(1024).lstrip(b"\x00\t\n\r ").startswith(b"%PDF")
 
 
-def read_sheet(path: str | Path, *, workers: int | None = None) -> Sheet:
+def read_sheet(path: str | Path, *, workers: int | None = None, on_page=None) -> Sheet:
     """Every row of one yearly sheet, from its PDF or its text export (told apart by content).
 
     A PDF's pages are read by ``workers`` processes (default: one per core); pass 1 when files are
-    already being read in parallel."""
+    already being read in parallel. ``on_page(done, total)`` follows a PDF's pages as they are read."""
     path = Path(path)
     try:
         pdf = is_pdf(path)
@@ -30,7 +30,7 @@ def read_sheet(path: str | Path, *, workers: int | None = None) -> Sheet:
     if pdf:
         from pipeline.extract.pdf_sheet import read_pdf_sheet  # pdfplumber is only imported when needed
 
-        return read_pdf_sheet(path, workers=workers)
+        return read_pdf_sheet(path, workers=workers, on_page=on_page)
     from pipeline.extract.text_export import read_text_export
 
     return read_text_export(path)

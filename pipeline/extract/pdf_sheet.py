@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import current_process, get_context
@@ -56,6 +56,8 @@ INITIATIVE_FIELDS = ("initiative_no", "initiative_name", "description", "plan_fy
 
 # Ruling lines closer than this (pt) are one line; producers draw a border as several strokes.
 SNAP_TOLERANCE = 1.0
+
+PageProgress = Callable[[int, int], None]
 
 # Measured: a process pool only pays for its start-up and second font parsing from three pages on.
 MIN_PAGES_FOR_POOL = 3
@@ -106,21 +108,30 @@ class _Char(NamedTuple):
         return (self.top + self.bottom) / 2
 
 
-def read_pdf_sheet(path: str | Path, *, workers: int | None = None) -> Sheet:
+def read_pdf_sheet(path: str | Path, *, workers: int | None = None, on_page: PageProgress | None = None) -> Sheet:
     """Every row of a progress-management sheet PDF.
 
     Pages are read by `workers` processes (default: one per available core); `workers=1` reads
-    them in this process, for callers that already run files in parallel."""
+    them in this process, for callers that already run files in parallel. `on_page(done, total)` is
+    called as pages are read."""
     path = Path(path)
+    report = on_page or (lambda done, total: None)
     with _open(path) as pdf:
         page_count = len(pdf.pages)
         workers = min(workers or _available_cores(), page_count)
         # A daemonic process (a multiprocessing.Pool worker) may not start processes of its own.
         if workers <= 1 or page_count < MIN_PAGES_FOR_POOL or current_process().daemon:
-            return assemble_sheet(path.name, [read_page(page, path.name) for page in pdf.pages])
+            pages = []
+            for page in pdf.pages:
+                pages.append(read_page(page, path.name))
+                report(len(pages), page_count)
+            return assemble_sheet(path.name, pages)
     # fork: workers start at once, with pdfplumber already imported.
     with ProcessPoolExecutor(workers, get_context("fork"), initializer=_open_in_worker, initargs=(path,)) as pool:
-        pages = list(pool.map(_read_page_in_worker, range(page_count)))
+        pages = []
+        for page in pool.map(_read_page_in_worker, range(page_count)):
+            pages.append(page)
+            report(len(pages), page_count)
     return assemble_sheet(path.name, pages)
 
 
