@@ -25,9 +25,10 @@ SHEET_SUFFIXES = {".pdf", ".txt", ".text"}
 
 
 def _reader_version() -> str:
-    """A hash of the readers' code: landed rows and cached titles from another version are read again."""
+    """A hash of the readers' code (and of this module, which peeks at titles): landed rows and cached
+    titles from another version are read again."""
     digest = hashlib.sha256()
-    for path in sorted((Path(__file__).parent / "extract").glob("*.py")):
+    for path in [*sorted((Path(__file__).parent / "extract").glob("*.py")), Path(__file__)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -119,7 +120,8 @@ def _peek_fiscal_year(path: Path) -> dict:
 
             text = first_page_text(path)
         else:
-            text = path.read_bytes()[:20000].decode("utf-8-sig")
+            with open(path, "rb") as handle:
+                text = _decode_head(handle.read(20000))
     except SheetError as error:
         return {"fiscal_year": None, "problem": error.problem}
     except UnicodeDecodeError:
@@ -127,6 +129,16 @@ def _peek_fiscal_year(path: Path) -> dict:
     year = layout.fiscal_year_from_title(text)
     problem = None if year else "no sheet title 「…進行管理シート（令和N年度）」 found; is this a progress-management sheet?"
     return {"fiscal_year": year, "problem": problem}
+
+
+def _decode_head(head: bytes) -> str:
+    """The start of a UTF-8 text, where the title is; the read may have cut the last character."""
+    for cut in range(4):
+        try:
+            return head[:len(head) - cut].decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            last = error
+    raise last
 
 
 def landed_path(landing_dir: Path, fiscal_year: int) -> Path:

@@ -33,6 +33,22 @@ bureaus as (
 
 ),
 
+name_lists as (
+
+    -- every name the bureau had, in the order they were used
+    select
+        bureau_key,
+        list(bureau_name order by first_fiscal_year, bureau_name) as names_ja
+
+    from (
+        select bureau_key, bureau_name, min(fiscal_year) as first_fiscal_year
+        from identified
+        group by bureau_key, bureau_name
+    )
+    group by bureau_key
+
+),
+
 row_counts as (
 
     select
@@ -61,6 +77,7 @@ final as (
         ) as kind,
         names_en.ward_name_ja,
         names_en.ward_name_en,
+        name_lists.names_ja,
         bureaus.first_fiscal_year,
         bureaus.last_fiscal_year,
         coalesce(row_counts.evaluation_rows, 0) as evaluation_rows
@@ -68,6 +85,8 @@ final as (
     from bureaus
     left join names_en
         on bureaus.name_key = {{ match_key('names_en.name_ja') }}
+    left join name_lists
+        on bureaus.bureau_key = name_lists.bureau_key
     left join row_counts
         on bureaus.bureau_key = row_counts.bureau_key
 

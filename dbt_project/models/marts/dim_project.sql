@@ -1,27 +1,60 @@
 with
 
-identified as (
-
-    select * from {{ ref('int_projects__identified') }}
-
-),
-
 evaluations as (
 
     select * from {{ ref('int_evaluations__keyed') }}
 
 ),
 
-projects as (
+names_by_year as (
 
-    -- one row per administrative project, named as in the latest year it appears
+    -- each name of a project in each year, with the row it is first printed on
+    select
+        evaluations.project_key,
+        evaluations.fiscal_year,
+        evaluations.project_name_key,
+        arg_min(evaluations.project_name, [evaluations.initiative_no, evaluations.sub_row]) as project_name,
+        min([evaluations.initiative_no, evaluations.sub_row]) as first_row
+
+    from evaluations
+    where evaluations.project_key is not null
+    group by evaluations.project_key, evaluations.fiscal_year, evaluations.project_name_key
+
+),
+
+names as (
+
     select
         project_key,
-        arg_max(project_name, fiscal_year) as name_ja,
+        project_name,
+        min(fiscal_year) as first_fiscal_year
+
+    from names_by_year
+    group by project_key, project_name
+
+),
+
+projects as (
+
+    -- one row per administrative project, named as in the latest year it appears (its first row there)
+    select
+        project_key,
+        arg_max(project_name, [fiscal_year, -first_row[1], -first_row[2]]) as name_ja,
         min(fiscal_year) as first_fiscal_year,
         max(fiscal_year) as last_fiscal_year
 
-    from identified
+    from names_by_year
+    group by project_key
+
+),
+
+name_lists as (
+
+    select
+        project_key,
+        list(project_name order by first_fiscal_year, project_name) as names_ja
+
+    from names
     group by project_key
 
 ),
@@ -44,6 +77,7 @@ final as (
     select
         projects.project_key,
         projects.name_ja,
+        name_lists.names_ja,
         projects.first_fiscal_year,
         projects.last_fiscal_year,
         coalesce(usage.initiative_years, 0) as initiative_years,
@@ -51,6 +85,8 @@ final as (
         coalesce(usage.evaluation_rows, 0) as evaluation_rows
 
     from projects
+    left join name_lists
+        on projects.project_key = name_lists.project_key
     left join usage
         on projects.project_key = usage.project_key
 

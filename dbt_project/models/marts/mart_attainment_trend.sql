@@ -134,8 +134,21 @@ measured as (
 
 ),
 
+sheet_years as (
+
+    -- the years with a sheet, each with the one before it that has a sheet
+    select
+        fiscal_year,
+        lag(fiscal_year) over (order by fiscal_year) as previous_fiscal_year
+
+    from (select distinct fiscal_year from evaluations)
+
+),
+
 compared as (
 
+    -- a group is compared with itself (stable keys: a renamed bureau is one group) in the previous
+    -- sheet year, where it has rows there
     select
         this_year.*,
         previous_year.fiscal_year as previous_fiscal_year,
@@ -145,10 +158,12 @@ compared as (
         {%- endfor %}
 
     from measured as this_year
+    inner join sheet_years
+        on this_year.fiscal_year = sheet_years.fiscal_year
     left join measured as previous_year
         on this_year.grouping = previous_year.grouping
         and this_year.group_id = previous_year.group_id
-        and this_year.fiscal_year - 1 = previous_year.fiscal_year
+        and sheet_years.previous_fiscal_year = previous_year.fiscal_year
 
 ),
 

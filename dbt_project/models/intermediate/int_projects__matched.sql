@@ -1,0 +1,314 @@
+{{ config(materialized='table') }}
+{#-
+    Which administrative project (事務事業) names are the same project: one row per link between two
+    names — within a year (two spellings) or between consecutive sheet years — and, per year pair, one
+    row per name left without a link into the other year (new, dropped). int_projects__identified gives
+    every set of linked names one key.
+
+    The rule:
+      1. manual      — a row of the seed project_matches_manual links two names, or (`none`) keeps the
+                       rule from linking a name into that year.
+      2. variant     — two names of one year that are the same but for the particle 「の」 and the middle
+                       dot 「・」: one project spelled two ways (FY2022 prints both 「音楽のまちづくりの推進事業」
+                       and 「音楽のまちづくり推進事業」, for 市民文化局 under 4-8-3). Similarity alone would
+                       be wrong here: 「イノベーション推進事業」 is 0.83 alike 「グリーンイノベーション推進事業」,
+                       the ward projects 「区役所等管理運営事業（幸区）」 / 「…（高津区）」 0.82.
+      3. same_name   — the same name in consecutive sheet years.
+      4. similar_name — a name gone after from_year and a name new in to_year with Dice >= 0.6 (var
+                       project_min_rename_similarity),
+                       reported on by the same initiative (initiative_key) in the two years, and the only
+                       such pair for each of the two names.
+-#}
+{%- set min_rename_similarity = var('project_min_rename_similarity') -%}
+
+with
+
+sheet_rows as (
+
+    select * from {{ ref('stg_sheets__rows') }}
+
+),
+
+initiatives as (
+
+    select * from {{ ref('int_initiatives__identified') }}
+
+),
+
+manual_matches as (
+
+    select * from {{ ref('project_matches_manual') }}
+
+),
+
+project_years as (
+
+    select
+        sheet_rows.fiscal_year,
+        sheet_rows.project_name_key,
+        arg_min(sheet_rows.project_name, [sheet_rows.initiative_no, sheet_rows.sub_row]) as project_name,
+        list(distinct initiatives.initiative_key) as initiative_keys
+
+    from sheet_rows
+    inner join initiatives
+        on sheet_rows.initiative_year_id = initiatives.initiative_year_id
+    where sheet_rows.project_name_key is not null
+    group by sheet_rows.fiscal_year, sheet_rows.project_name_key
+
+),
+
+with_bigrams as (
+
+    select
+        *,
+        {{ bigram_set('project_name_key') }} as name_bigrams,
+        replace(replace(project_name_key, 'の', ''), '・', '') as variant_key
+
+    from project_years
+
+),
+
+year_pairs as (
+
+    select * from ({{ sheet_year_pairs('sheet_rows') }})
+    where to_year is not null
+
+),
+
+manual_parsed as (
+
+    select
+        cast(from_year as integer) as from_year,
+        case when lower(trim(from_name)) <> 'none' then {{ match_key('from_name') }} end as from_name_key,
+        cast(to_year as integer) as to_year,
+        case when lower(trim(to_name)) <> 'none' then {{ match_key('to_name') }} end as to_name_key
+
+    from manual_matches
+
+),
+
+manual_decisions as (
+
+    -- seed rows within a year or between consecutive sheet years that name a name present
+    select manual_parsed.*
+    from manual_parsed
+    where (
+            manual_parsed.to_year = manual_parsed.from_year
+            or (manual_parsed.from_year, manual_parsed.to_year) in (select (from_year, to_year) from year_pairs)
+        )
+        and (
+            manual_parsed.from_name_key in (select project_name_key from project_years where fiscal_year = manual_parsed.from_year)
+            or manual_parsed.to_name_key in (select project_name_key from project_years where fiscal_year = manual_parsed.to_year)
+        )
+
+),
+
+candidates as (
+
+    -- pairs of names within a year (each pair once) and between consecutive sheet years
+    select
+        from_side.fiscal_year as from_year,
+        to_side.fiscal_year as to_year,
+        from_side.project_name_key as from_name_key,
+        to_side.project_name_key as to_name_key,
+        {{ dice('from_side.name_bigrams', 'to_side.name_bigrams', 'from_side.project_name_key', 'to_side.project_name_key') }}
+            as name_similarity,
+        len(list_intersect(from_side.initiative_keys, to_side.initiative_keys)) as shared_initiatives,
+        from_side.variant_key = to_side.variant_key as is_same_variant,
+        from_side.project_name_key in (
+            select project_name_key from project_years where fiscal_year = to_side.fiscal_year
+        ) as from_name_in_to_year,
+        to_side.project_name_key in (
+            select project_name_key from project_years where fiscal_year = from_side.fiscal_year
+        ) as to_name_in_from_year
+
+    from with_bigrams as from_side
+    inner join with_bigrams as to_side
+        on (
+            to_side.fiscal_year = from_side.fiscal_year
+            and to_side.project_name_key > from_side.project_name_key
+        )
+        or (from_side.fiscal_year, to_side.fiscal_year) in (select (from_year, to_year) from year_pairs)
+
+),
+
+open_candidates as (
+
+    -- pairs the seed leaves to the rule
+    select *
+    from candidates
+    where not exists (
+        select 1 from manual_decisions
+        where manual_decisions.from_year = candidates.from_year
+            and manual_decisions.to_year = candidates.to_year
+            and (
+                manual_decisions.from_name_key = candidates.from_name_key
+                or manual_decisions.to_name_key = candidates.to_name_key
+                -- within a year a pair is listed once, in name order: either side
+                or (
+                    candidates.from_year = candidates.to_year
+                    and (manual_decisions.from_name_key = candidates.to_name_key or manual_decisions.to_name_key = candidates.from_name_key)
+                )
+            )
+    )
+
+),
+
+variant_links as (
+
+    select *
+    from open_candidates
+    where from_year = to_year
+        and is_same_variant
+
+),
+
+same_name_links as (
+
+    select *
+    from open_candidates
+    where from_year < to_year
+        and from_name_key = to_name_key
+
+),
+
+similar_name_links as (
+
+    select *
+    from open_candidates
+    where from_year < to_year
+        and not from_name_in_to_year
+        and not to_name_in_from_year
+        and name_similarity >= {{ min_rename_similarity }}
+        and shared_initiatives >= 1
+    qualify count(*) over (partition by from_year, from_name_key) = 1
+        and count(*) over (partition by from_year, to_name_key) = 1
+
+),
+
+manual_links as (
+
+    select candidates.*
+    from manual_decisions
+    inner join candidates
+        on manual_decisions.from_year = candidates.from_year
+        and manual_decisions.to_year = candidates.to_year
+        and (
+            (manual_decisions.from_name_key = candidates.from_name_key and manual_decisions.to_name_key = candidates.to_name_key)
+            -- within a year each pair is listed once, in name order
+            or (manual_decisions.from_name_key = candidates.to_name_key and manual_decisions.to_name_key = candidates.from_name_key)
+        )
+
+),
+
+links as (
+
+    select *, 'manual' as match_rule from manual_links
+    union all
+    select *, 'variant' as match_rule from variant_links
+    union all
+    select *, 'same_name' as match_rule from same_name_links
+    union all
+    select *, 'similar_name' as match_rule from similar_name_links
+
+),
+
+crosswalk as (
+
+    select
+        from_year,
+        to_year,
+        'matched' as match_status,
+        match_rule,
+        from_name_key,
+        to_name_key,
+        name_similarity,
+        shared_initiatives
+
+    from links
+
+    union all
+
+    select
+        year_pairs.from_year,
+        year_pairs.to_year,
+        'dropped' as match_status,
+        case when exists (
+            select 1 from manual_decisions
+            where manual_decisions.from_year = year_pairs.from_year
+                and manual_decisions.to_year = year_pairs.to_year
+                and manual_decisions.from_name_key = project_years.project_name_key
+                and manual_decisions.to_name_key is null
+        ) then 'manual' end as match_rule,
+        project_years.project_name_key as from_name_key,
+        null as to_name_key,
+        null as name_similarity,
+        null as shared_initiatives
+
+    from year_pairs
+    inner join project_years
+        on project_years.fiscal_year = year_pairs.from_year
+    where not exists (
+        select 1 from links
+        where links.from_year = year_pairs.from_year
+            and links.to_year = year_pairs.to_year
+            and links.from_name_key = project_years.project_name_key
+    )
+
+    union all
+
+    select
+        year_pairs.from_year,
+        year_pairs.to_year,
+        'new' as match_status,
+        case when exists (
+            select 1 from manual_decisions
+            where manual_decisions.from_year = year_pairs.from_year
+                and manual_decisions.to_year = year_pairs.to_year
+                and manual_decisions.to_name_key = project_years.project_name_key
+                and manual_decisions.from_name_key is null
+        ) then 'manual' end as match_rule,
+        null as from_name_key,
+        project_years.project_name_key as to_name_key,
+        null as name_similarity,
+        null as shared_initiatives
+
+    from year_pairs
+    inner join project_years
+        on project_years.fiscal_year = year_pairs.to_year
+    where not exists (
+        select 1 from links
+        where links.from_year = year_pairs.from_year
+            and links.to_year = year_pairs.to_year
+            and links.to_name_key = project_years.project_name_key
+    )
+
+),
+
+final as (
+
+    select
+        format('{:d}-{:d}|{}|{}', crosswalk.from_year, crosswalk.to_year,
+            coalesce(crosswalk.from_name_key, ''), coalesce(crosswalk.to_name_key, '')) as crosswalk_row_id,
+        crosswalk.from_year,
+        crosswalk.to_year,
+        crosswalk.match_status,
+        crosswalk.match_rule,
+        crosswalk.from_name_key,
+        crosswalk.to_name_key,
+        from_names.project_name as from_name,
+        to_names.project_name as to_name,
+        round(crosswalk.name_similarity, 4) as name_similarity,
+        crosswalk.shared_initiatives
+
+    from crosswalk
+    left join project_years as from_names
+        on from_names.fiscal_year = crosswalk.from_year
+        and from_names.project_name_key = crosswalk.from_name_key
+    left join project_years as to_names
+        on to_names.fiscal_year = crosswalk.to_year
+        and to_names.project_name_key = crosswalk.to_name_key
+
+)
+
+select * from final

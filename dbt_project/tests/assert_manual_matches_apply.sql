@@ -1,0 +1,95 @@
+{{ config(severity='warn') }}
+{#-
+    Rows of the manual-match seeds (initiative_matches_manual, bureau_matches_manual,
+    project_matches_manual) that decide nothing in this warehouse: their years are not consecutive
+    sheet years (for projects: nor one year), or a number or name they give is not in that year's
+    sheet. A warning: the seed may be written ahead of a year not loaded; otherwise it has a typo.
+-#}
+with
+
+sheet_rows as (
+
+    select * from {{ ref('stg_sheets__rows') }}
+
+),
+
+year_pairs as (
+
+    select * from ({{ sheet_year_pairs('sheet_rows') }})
+    where to_year is not null
+
+),
+
+initiative_seed as (
+
+    select
+        'initiative_matches_manual' as seed,
+        from_year,
+        from_no as from_value,
+        to_year,
+        to_no as to_value,
+        (from_year, to_year) in (select (from_year, to_year) from year_pairs) as years_apply,
+        from_no = 'none' or exists (
+            select 1 from sheet_rows where fiscal_year = seed_rows.from_year and initiative_no = try_cast(seed_rows.from_no as integer)
+        ) as from_found,
+        to_no = 'none' or exists (
+            select 1 from sheet_rows where fiscal_year = seed_rows.to_year and initiative_no = try_cast(seed_rows.to_no as integer)
+        ) as to_found
+
+    from {{ ref('initiative_matches_manual') }} as seed_rows
+
+),
+
+bureau_seed as (
+
+    select
+        'bureau_matches_manual' as seed,
+        from_year,
+        from_name as from_value,
+        to_year,
+        to_name as to_value,
+        (from_year, to_year) in (select (from_year, to_year) from year_pairs) as years_apply,
+        lower(trim(from_name)) = 'none' or exists (
+            select 1 from sheet_rows where fiscal_year = seed_rows.from_year and bureau_name_key = {{ match_key('seed_rows.from_name') }}
+        ) as from_found,
+        lower(trim(to_name)) = 'none' or exists (
+            select 1 from sheet_rows where fiscal_year = seed_rows.to_year and bureau_name_key = {{ match_key('seed_rows.to_name') }}
+        ) as to_found
+
+    from {{ ref('bureau_matches_manual') }} as seed_rows
+
+),
+
+project_seed as (
+
+    select
+        'project_matches_manual' as seed,
+        from_year,
+        from_name as from_value,
+        to_year,
+        to_name as to_value,
+        from_year = to_year or (from_year, to_year) in (select (from_year, to_year) from year_pairs) as years_apply,
+        lower(trim(from_name)) = 'none' or exists (
+            select 1 from sheet_rows where fiscal_year = seed_rows.from_year and project_name_key = {{ match_key('seed_rows.from_name') }}
+        ) as from_found,
+        lower(trim(to_name)) = 'none' or exists (
+            select 1 from sheet_rows where fiscal_year = seed_rows.to_year and project_name_key = {{ match_key('seed_rows.to_name') }}
+        ) as to_found
+
+    from {{ ref('project_matches_manual') }} as seed_rows
+
+),
+
+seeds as (
+
+    select * from initiative_seed
+    union all
+    select * from bureau_seed
+    union all
+    select * from project_seed
+
+)
+
+select *
+from seeds
+where not years_apply or not from_found or not to_found
