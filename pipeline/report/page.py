@@ -167,7 +167,7 @@ def _trend_table(rows: Sequence[TrendRow]) -> str:
     head = ("<tr><th>年度 FY</th><th>区分 group</th><th>評価行 rows</th><th>1</th><th>2</th><th>3</th><th>4</th><th>5</th>"
             "<th>目標どおり以上 on or above target</th><th>前年差 change</th></tr>")
     body = "".join(
-        f"<tr><td>{r.fiscal_year}</td><td>{escape(r.label_ja or "")}<br><span class=\"en\">{escape(r.label_en or "")}</span></td>"
+        f"<tr><td>{r.fiscal_year}</td><td>{escape(r.label_ja or '')}<br><span class=\"en\">{escape(r.label_en or '')}</span></td>"
         f"<td class=\"num\">{r.evaluation_rows}</td>"
         + "".join(f'<td class="num">{n}</td>' for n in r.grade_rows)
         + f'<td class="num">{_percent(r.share_on_or_above_target)}</td>'
