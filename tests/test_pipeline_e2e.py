@@ -28,3 +28,20 @@ def test_dimensions_join(built_warehouse):
 def test_build_leaves_only_the_published_file(built_warehouse):
     assert not (built_warehouse.parent / ".build" / built_warehouse.name).exists()
     assert query(built_warehouse, "select count(*) from raw.sheet_rows") == [(127,)]
+
+
+def test_every_asset_materialisation_carries_metadata(built_warehouse, dagster_home, monkeypatch):
+    from dagster import AssetKey, DagsterInstance
+
+    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    with DagsterInstance.get() as instance:
+        def metadata(*path):
+            event = instance.get_latest_materialization_event(AssetKey(list(path)))
+            return event.asset_materialization.metadata
+
+        fct = metadata("marts", "fct_evaluation")
+        assert fct["dagster/row_count"].value == 127 and "initiative_no" in fct["preview"].value
+        assert metadata("raw", "sheet_rows")["dagster/row_count"].value == 127
+        sources = metadata("extracted_sheet_rows")["source_files"].value
+        assert sources["2022"][0]["sha256"] and sources["2022"][0]["name"].endswith(".txt")
+        assert metadata("published_warehouse")["path"].value == str(built_warehouse)

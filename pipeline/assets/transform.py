@@ -4,9 +4,11 @@
 from collections.abc import Mapping
 from typing import Any
 
-from dagster import AssetExecutionContext, AssetKey
+from dagster import AssetExecutionContext, AssetKey, MetadataValue, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
+from pipeline import settings, warehouse
+from pipeline.assets.metadata import markdown_table
 from pipeline.assets.sheets import OWNERS
 from pipeline.dbt_manifest import BUILD_TARGET, ensure_manifest
 
@@ -33,6 +35,26 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 
 @dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=translator)
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
-    """``dbt build`` of the selected models, seeds and tests into the build file."""
+    """``dbt build`` of the selected models, seeds and tests into the build file; each model's
+    materialisation carries its row count and a preview of its first rows."""
     # A fixed target path keeps dbt's partial parse between builds.
-    yield from dbt.cli(["build"], context=context, target_path=BUILD_TARGET).stream()
+    invocation = dbt.cli(["build"], context=context, target_path=BUILD_TARGET, raise_on_error=False)
+    outputs = []
+    for event in invocation.stream():
+        if isinstance(event, Output):
+            outputs.append(event)
+        else:
+            yield event
+    # dbt holds the build file while it runs, so the tables are read once it has finished.
+    for output in outputs:
+        yield output.with_metadata({**output.metadata, **_table_metadata(context.assets_def.asset_key_for_output(output.output_name))})
+    if not invocation.is_successful():
+        raise invocation.get_error()
+
+
+def _table_metadata(key: AssetKey) -> dict:
+    relation = ".".join(key.path)
+    build_path = settings.build_path()
+    (count,) = warehouse.query_records(build_path, f"select count(*) as n from {relation}")
+    preview = warehouse.query_records(build_path, f"select * from {relation} limit 5")
+    return {"dagster/row_count": count["n"], "preview": MetadataValue.md(markdown_table(preview, max_cell=40))}
