@@ -16,7 +16,7 @@ from pathlib import Path
 
 import polars as pl
 
-from pipeline.extract import ROW_FIELDS, SheetError, is_pdf, read_sheet
+from pipeline.extract import NOT_A_PDF, ROW_FIELDS, SheetError, is_pdf, read_sheet
 from pipeline.extract import layout
 from pipeline.extract.records import Sheet
 from pipeline.extract.validation import validate
@@ -114,6 +114,8 @@ def _peek_fiscal_year(path: Path) -> dict:
     """The fiscal year from the title (the text's start, or the PDF's first page), or the problem."""
     if path.stat().st_size == 0:
         return {"fiscal_year": None, "problem": "the file is empty; put the sheet's PDF or its text export here"}
+    if path.suffix.lower() == ".pdf" and not is_pdf(path):
+        return {"fiscal_year": None, "problem": NOT_A_PDF}
     try:
         if is_pdf(path):
             from pipeline.extract.pdf_sheet import first_page_text

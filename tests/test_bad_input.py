@@ -83,7 +83,7 @@ def test_the_build_fails_but_publishes_the_good_years(bad_build):
         ("empty.txt", "refused .* empty.txt: the file is empty"),
         ("cut.pdf", "refused .* cut.pdf: not a readable PDF"),
         ("locked.pdf", "refused .* locked.pdf: the PDF is encrypted; save it without a password"),
-        ("notes.pdf", "refused .* notes.pdf: not a readable PDF"),
+        ("notes.pdf", "refused .* notes.pdf: named .pdf but not a PDF"),
         ("minutes.pdf", "refused .* minutes.pdf: no sheet title"),
         ("memo.txt", "refused .* memo.txt: no sheet title"),
         ("no_bureau.txt", r"refused +FY2024 +no_bureau.txt: no_bureau.txt, row at line \d+: no 担当局"),

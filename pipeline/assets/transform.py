@@ -47,7 +47,7 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
             yield event
     # dbt holds the build file while it runs, so the tables are read once it has finished.
     for output in outputs:
-        yield output.with_metadata({**output.metadata, **_table_metadata(context.assets_def.asset_key_for_output(output.output_name))})
+        yield output.with_metadata({**output.metadata, **_table_metadata(context.asset_key_for_output(output.output_name))})
     if not invocation.is_successful():
         raise invocation.get_error()
 

@@ -6,7 +6,9 @@ from pathlib import Path
 
 from pipeline.extract.records import ROW_FIELDS, Sheet, SheetError, SheetRow
 
-__all__ = ["ROW_FIELDS", "Sheet", "SheetError", "SheetRow", "read_sheet", "is_pdf"]
+__all__ = ["NOT_A_PDF", "ROW_FIELDS", "Sheet", "SheetError", "SheetRow", "read_sheet", "is_pdf"]
+
+NOT_A_PDF = "named .pdf but not a PDF (no %PDF header); save the city's PDF here, or a text export as .txt"
 
 
 def is_pdf(path: str | Path) -> bool:
@@ -27,6 +29,8 @@ def read_sheet(path: str | Path, *, workers: int | None = None, on_page=None) ->
         raise SheetError(path.name, f"cannot read the file: {exc.strerror}") from exc
     if path.stat().st_size == 0:
         raise SheetError(path.name, "the file is empty; put the sheet's PDF or its text export here")
+    if not pdf and path.suffix.lower() == ".pdf":
+        raise SheetError(path.name, NOT_A_PDF)
     if pdf:
         from pipeline.extract.pdf_sheet import read_pdf_sheet  # pdfplumber is only imported when needed
 
