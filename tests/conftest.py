@@ -40,17 +40,28 @@ def fy2022_sheet():
     return read_text_export(FY2022_TEXT)
 
 
-@pytest.fixture(scope="session")
-def dagster_home(tmp_path_factory) -> Path:
+def new_dagster_home(tmp_path_factory, name: str) -> Path:
     """A throwaway Dagster instance, so tests never touch the developer's run history."""
-    home = tmp_path_factory.mktemp("dagster_home")
+    home = tmp_path_factory.mktemp(name)
     (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
     return home
 
 
 @pytest.fixture(scope="session")
-def built_warehouse(tmp_path_factory, dagster_home) -> Path:
+def dagster_home(tmp_path_factory) -> Path:
+    """The instance of the tests' own builds (their run histories mix)."""
+    return new_dagster_home(tmp_path_factory, "dagster_home")
+
+
+@pytest.fixture(scope="session")
+def built_home(tmp_path_factory) -> Path:
+    """The instance of ``built_warehouse``'s build alone, for tests of what that build recorded."""
+    return new_dagster_home(tmp_path_factory, "built_home")
+
+
+@pytest.fixture(scope="session")
+def built_warehouse(tmp_path_factory, built_home) -> Path:
     """The warehouse built once by ``python -m pipeline build`` from the repository's raw/."""
     target = tmp_path_factory.mktemp("warehouse") / "kawasaki_policy.duckdb"
-    run_pipeline("build", "--raw-dir", str(REPO / "raw"), "--warehouse", str(target), env={"DAGSTER_HOME": str(dagster_home)})
+    run_pipeline("build", "--raw-dir", str(REPO / "raw"), "--warehouse", str(target), env={"DAGSTER_HOME": str(built_home)})
     return target

@@ -30,10 +30,10 @@ def test_build_leaves_only_the_published_file(built_warehouse):
     assert query(built_warehouse, "select count(*) from raw.sheet_rows") == [(127,)]
 
 
-def test_every_asset_materialisation_carries_metadata(built_warehouse, dagster_home, monkeypatch):
+def test_every_asset_materialisation_carries_metadata(built_warehouse, built_home, monkeypatch):
     from dagster import AssetKey, DagsterInstance
 
-    monkeypatch.setenv("DAGSTER_HOME", str(dagster_home))
+    monkeypatch.setenv("DAGSTER_HOME", str(built_home))
     with DagsterInstance.get() as instance:
         def metadata(*path):
             event = instance.get_latest_materialization_event(AssetKey(list(path)))

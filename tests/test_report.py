@@ -117,10 +117,10 @@ def test_the_assets_follow_the_published_warehouse():
         assert node.parent_keys == {AssetKey("published_warehouse")}
 
 
-def test_the_build_records_the_reports_path_size_and_sections(built_warehouse, dagster_home):
+def test_the_build_records_the_reports_path_size_and_sections(built_warehouse, built_home):
     from dagster import AssetKey, DagsterInstance
 
-    with DagsterInstance.from_config(str(dagster_home)) as instance:
+    with DagsterInstance.from_config(str(built_home)) as instance:
         event = instance.get_latest_materialization_event(AssetKey("html_report"))
     metadata = event.asset_materialization.metadata
     assert metadata["path"].value == str(built_warehouse.parent / "report" / "index.html")
