@@ -202,3 +202,64 @@ def test_a_row_with_an_unknown_grade_is_quarantined_not_dropped(fy2022_sheet):
     assert problem.row == "No. 4 (1)" and "unknown 達成度 grade 「4.概ね目標を下回った」" in problem.reason
     assert problem.fields["initiative_name"] == "ポートセールス事業" and problem.fields["achievement_code"] is None
     assert [r.initiative_no for r in sheet.rows][:4] == [1, 2, 3, 5]
+
+
+# --- soft wraps ----------------------------------------------------------------------------------
+
+
+def test_text_cells_give_their_logical_lines(fy2022_sheet):
+    """Lines the export ended because the column was full run on into the next; hard breaks stay."""
+    r = row(fy2022_sheet, 1)
+    assert r.description == (
+        "世界トップクラスの研究者たちが集まり、活発な交流から川崎発の革新的なイノベーションが次々に生まれる"
+        "エコシステムを構築することで、ライフサイエンス分野における世界最高水準の研究開発拠点を形成します。"
+    )
+    plan = r.plan_fy.split("\n")
+    assert "∘クラスター化推進事業を中心とする域内外への産業波及に向けた取組の推進" in plan  # 「…取組の」 / 「推進」
+    assert plan[:3] == ["●キングスカイフロント域内外の連携促進に向けた取組", "∘特区制度等の国の支援策等を活用した取組の推進",
+                        "・新たな国の支援策の獲得や活用の取組"]  # short lines, and a full one before a bullet
+    assert r.results.split("\n")[0] == "ほぼ目標どおり達成できました。"
+    # 「…相談の実」 / 「施」 is one line; the target after it stays a line of its own
+    plan = row(fy2022_sheet, 67).plan_fy.split("\n")
+    assert plan[plan.index("∘住宅確保要配慮者の住み替え相談や空き家の利活用に関する相談の実施") + 1] == "相談件数：500件以上"
+    # a full plan line never runs on into a 「label：value」 target line
+    plan = row(fy2022_sheet, 24).plan_fy.split("\n")
+    assert plan[-2:] == ["●アジア諸国の民族音楽・舞踊等による「アジア交流音楽祭」の開催", "入場者数：50,000人以上"]
+    assert row(fy2022_sheet, 24).results.split("\n")[0].endswith("実施しました。（入場者数：23,000人）")
+
+
+def test_soft_wraps_are_measured_per_cell_and_column():
+    """A line within the slack of its cell's widest line is full; a cell far narrower than its column
+    does not wrap; bullets and numbering start a line; two Latin words keep their space."""
+    from pipeline.extract.text_export import SoftWraps
+
+    wide = "あ" * 30  # 60 display columns
+    wrapped = "\n".join([wide, "い" * 29 + "、", "う" * 28, "えお。", "・" + "か" * 29, "き", "（1）く"])
+    other = "\n".join(["さ" * 30, "し" * 10])
+    narrow = "\n".join(["た" * 20, "ち" * 19, "つ"])  # 40 columns in a 60-column column: never wrapped
+    latin = "\n".join(["な" * 26 + "abc defg", "hij klm", "ぬ"])
+    wraps = SoftWraps({"results": [wrapped, other, narrow, latin]})
+    assert wraps.columns["results"] == 60
+    assert wraps.join("results", wrapped).split("\n") == [
+        wide + "い" * 29 + "、" + "う" * 28 + "えお。",  # 「、」 hangs; 28 of 30 characters is full
+        "・" + "か" * 29 + "き",
+        "（1）く",
+    ]
+    assert wraps.join("results", narrow) == narrow
+    assert wraps.join("results", latin) == "な" * 26 + "abc defg hij klm\nぬ"
+
+
+def test_plan_keeps_target_lines_apart():
+    """In the plan, a 「label：value」 target line does not run on from its activity's line (●…),
+    though that is full; a target line wrapped inside its own label does join up."""
+    from pipeline.extract.text_export import SoftWraps
+
+    plan = "\n".join(["●" + "あ" * 30, "相談件数：500件以上", "・" + "い" * 30, "10:00から開始",
+                      "キングスカイフロントにおけるインキュベーション施設への累計入居企業", "数：14社以上"])
+    wraps = SoftWraps({"plan_fy": [plan], "results": [plan]})
+    assert wraps.join("plan_fy", plan).split("\n") == [
+        "●" + "あ" * 30, "相談件数：500件以上", "・" + "い" * 30 + "10:00から開始", "キングスカイフロントにおけるインキュベーション施設への累計入居企業数：14社以上",
+    ]
+    assert wraps.join("results", plan).split("\n") == [
+        "●" + "あ" * 30 + "相談件数：500件以上", "・" + "い" * 30 + "10:00から開始", "キングスカイフロントにおけるインキュベーション施設への累計入居企業数：14社以上",
+    ]

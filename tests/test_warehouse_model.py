@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 import subprocess
 import unicodedata
 from collections import Counter, defaultdict
@@ -107,7 +108,7 @@ def test_dbt_docs_generate(built_warehouse, tmp_path):
     copy = tmp_path / "docs.duckdb"
     copy.write_bytes(built_warehouse.read_bytes())
     result = subprocess.run(
-        [str(VENV_PYTHON.parent / "dbt"), "docs", "generate", "--target-path", str(tmp_path / "target")],
+        [str(Path(sys.executable).parent / "dbt"), "docs", "generate", "--target-path", str(tmp_path / "target")],
         cwd=DBT_PROJECT_DIR, env={**os.environ, "KAWASAKI_BUILD_DB": str(copy)}, capture_output=True, text=True, timeout=300,
     )
     assert result.returncode == 0, result.stdout[-2000:]
@@ -278,3 +279,19 @@ def test_the_nfkc_macro_is_unicode_nfkc():
         assert unicodedata.normalize("NFKC", original) == normalised, original
     for probe in "０９Ａｚ：（）％，－　⾏₂ｶ":
         assert probe in source
+
+
+def test_targets_are_placed_on_the_plans_logical_lines(warehouse):
+    """plan_line_no counts the plan's logical lines (the readers join soft wraps): 「マッチング数」 is on
+    line 6 of No. 1, after 「∘クラスター化推進事業…取組の」 / 「推進」 became one line; the 「…相談の実」 /
+    「施」 of No. 67 is one line, and its target the line after it."""
+    found = dict(rows(warehouse, """
+        select kpi_target_id, (plan_line_no, context_text) from marts.fct_kpi_target
+        where kpi_target_id in ('2022-001-k01', '2022-024-k02', '2022-067-k01', '2022-067-k02')
+    """))
+    assert found == {
+        "2022-001-k01": (6, "・マッチング事業や研究会等の検討・実施"),
+        "2022-024-k02": (4, "●アジア諸国の民族音楽・舞踊等による「アジア交流音楽祭」の開催"),
+        "2022-067-k01": (8, "∘住宅確保要配慮者の住み替え相談や空き家の利活用に関する相談の実施"),
+        "2022-067-k02": (11, "∘入居手続の同行等支援"),
+    }

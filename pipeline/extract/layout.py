@@ -118,6 +118,75 @@ def join_text(lines: list[str]) -> str:
     return "\n".join(line.rstrip() for line in lines if line.strip())
 
 
+# Japanese line breaking (kinsoku): these never start a line, so a breaker pushes the character
+# before them down with them, or lets them hang past the edge; the opening brackets never end one.
+NO_LINE_START = frozenset("、。，．,.・：；:;？！?!）)］]｝}〕〉》」』】〙〗〟’”ー々ゝゞぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
+NO_LINE_END = frozenset("（(［[｛{〔〈《「『【〘〖〝‘“")
+
+# A line starting with one of these begins a list item (●, ∘, ・, ①, ※ …, or （1）/(1) numbering),
+# so the line before it ends there even when it is full.
+LIST_MARKS = "●・∘○◯〇◎◆◇■□▪※" + CIRCLED_NUMBERS
+_ITEM_STARTS = frozenset(LIST_MARKS + "（(")
+_ITEM_START_RE = re.compile(rf"[{LIST_MARKS}]|[（(][0-9０-９]{{1,2}}[）)]")
+
+# A value under a label, 「相談件数：500件以上」, 「週1回」: the plan cell prints its KPI targets on
+# lines of their own, under the activity (●…, ・…) they measure.
+_LABELLED_VALUE_RE = re.compile(
+    r"([^\s、。，,：:（）()「」]{1,40}?)\s*[：:]\s*(?:全|累計|延べ|合計|計|週|月|年|約|▲|△)?\s*[0-9０-９]"
+)
+
+
+def starts_item(line: str) -> bool:
+    """Whether a text line begins a list item: a bullet, a circled number or （1）-style numbering."""
+    line = line.lstrip(" \u3000")
+    return line[:1] in _ITEM_STARTS and _ITEM_START_RE.match(line) is not None
+
+
+def starts_labelled_value(line: str) -> bool:
+    """Whether a line begins with 「label：number」, as a KPI target line does (not a time, 10:00)."""
+    match = _LABELLED_VALUE_RE.match(line.lstrip(" \u3000"))
+    return match is not None and bool(match.group(1).translate(_DIGITS_AND_SEPARATORS).strip())
+
+
+_DIGITS_AND_SEPARATORS = str.maketrans("", "", "0123456789０１２３４５６７８９.,．，")
+
+
+def wrap_separator(before: str, after: str, values_apart: bool = False) -> str:
+    """What joins the logical line ``before``, whose last printed line ended in a soft wrap, to the
+    next line ``after`` (both stripped): nothing, as Japanese wraps mid-word; a space between two
+    Latin letters or digits, as a wrap at a space lost it; or a line break after all, where the
+    next line starts a list item, or (with ``values_apart``, for the plan cell) where it is a
+    「label：value」 target line and ``before`` the activity item it measures."""
+    if after[0] in _ITEM_STARTS and _ITEM_START_RE.match(after):
+        return "\n"
+    if values_apart and starts_item(before) and starts_labelled_value(after):
+        return "\n"
+    last, first = before[-1], after[0]
+    return " " if last < "\x80" and first < "\x80" and last.isalnum() and first.isalnum() else ""
+
+
+def join_wrapped(lines: list[str], wraps: list[bool], values_apart: bool = False) -> str:
+    """A text cell's logical lines: a line that ended because the cell was full (``wraps``, a soft
+    wrap) runs on into the next (see ``wrap_separator``); other line breaks (hard breaks) stay.
+    Trailing blanks and empty lines are dropped, as in ``join_text``."""
+    out: list[str] = []
+    soft = False
+    for line, wrap in zip(lines, wraps, strict=True):
+        text = line.rstrip()
+        if not text:
+            continue
+        if out and soft:
+            text = text.lstrip(" \u3000")
+            separator = wrap_separator(out[-1], text, values_apart)
+            if separator != "\n":
+                out[-1] += separator + text
+                soft = wrap
+                continue
+        out.append(text)
+        soft = wrap
+    return "\n".join(out)
+
+
 def roman_to_int(numeral: str) -> int:
     if numeral in ROMAN_NUMERALS:
         return ROMAN_NUMERALS.index(numeral) + 1

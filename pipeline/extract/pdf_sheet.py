@@ -6,6 +6,10 @@ band of the grid becomes a section row or a grid row whose cells keep their iden
 merged over several bands is recognisably one cell. `read_pdf_sheet` then joins the pages in order:
 rows and merged cells cut by a page break are put back together, sections set the hierarchy and
 initiatives get their sub-rows. Pages are independent, so multi-page files are read by a process pool.
+
+Text cells (取組の内容, 令和N年度の取組内容, 実績, 理由, 方向性) come out as their logical lines: the
+geometry tells a line that ends because its cell is full (a soft wrap, joined to the next) from one
+that ends early (a hard break, kept); see `_wraps` and `layout.join_wrapped`.
 """
 
 from __future__ import annotations
@@ -69,6 +73,7 @@ class Cell:
 
     key: tuple[int, ...]  # (page, index of each printed cell it is made of)
     lines: tuple[str, ...]
+    wraps: tuple[bool, ...]  # per line: it ends because the cell is full (a soft wrap, see _wraps)
 
 
 @dataclass(frozen=True)
@@ -163,7 +168,12 @@ def read_page(page: Page, source_file: str) -> PageTable:
         return PageTable(page.page_number, _title([_lines(chars)]), ())
     grid = _Grid(table.cells)
     cell_chars, outside = grid.assign(chars)
-    cells = [_lines(found) for found in cell_chars]
+    body_size = _body_size(cell_chars)
+    cells, wraps = [], []
+    for box, found in zip(table.cells, cell_chars):
+        lines = _char_lines(found)
+        cells.append(tuple(_line_text(line) for line in lines))
+        wraps.append(_wraps(lines, box[0], box[2], body_size))
     header_end, columns = _header(grid, cells, source_file, page.page_number)
     title = _title([_lines(outside), *(cells[i] for i in grid.cells_in_bands(0, header_end))])
     rows: list[SectionRow | GridRow] = []
@@ -172,7 +182,9 @@ def read_page(page: Page, source_file: str) -> PageTable:
         printed = [char for char in band_chars if not char.text.isspace()]
         if not printed:
             continue
-        row = GridRow(page.page_number, {name: _field_cell(page.page_number, grid, cells, band, cols) for name, cols in columns.items()})
+        row = GridRow(page.page_number, {
+            name: _field_cell(page.page_number, grid, cells, wraps, band, cols) for name, cols in columns.items()
+        })
         # A section row's text starts at the table's left, where a grid row has its number and
         # name; the grades, which every grid row has, tell a row cut by a page break from one.
         starts_left = grid.column_at(min(char.x0 for char in printed)) <= columns["initiative_name"][-1]
@@ -357,7 +369,12 @@ def _nearest(boundaries: list[float], value: float) -> int:
 
 
 def _lines(chars: list[_Char]) -> tuple[str, ...]:
-    """A cell's characters as printed lines, top to bottom.
+    """A cell's characters as printed lines, top to bottom."""
+    return tuple(_line_text(line) for line in _char_lines(chars))
+
+
+def _char_lines(chars: list[_Char]) -> list[list[_Char]]:
+    """A cell's characters as printed lines, top to bottom, each left to right.
 
     Characters of one line can differ a little in height (a fallback font for ∘ has other
     metrics), so a line is every character whose middle lies within half a character of the
@@ -370,7 +387,76 @@ def _lines(chars: list[_Char]) -> tuple[str, ...]:
         else:
             lines.append([char])
             line_middle, line_half = char.middle, (char.bottom - char.top) / 2
-    return tuple("".join(c.text for c in sorted(line, key=lambda c: c.x0)) for line in lines)
+    for line in lines:
+        line.sort(key=lambda c: c.x0)
+    return lines
+
+
+def _line_text(line: list[_Char]) -> str:
+    return "".join(c.text for c in line)
+
+
+# Tolerance of the measures below, as a share of the font size: how close a shrink-to-fit cell's
+# widest line comes to the cell's edge, and how much wider than a character a full line's gap may
+# be (a producer's layout metrics and the PDF's differ a little).
+FILLED = 0.02
+
+
+def _body_size(cell_chars: list[list[_Char]]) -> float:
+    """The page's usual font size in the table: the size most of its cells are printed at."""
+    sizes: dict[float, int] = {}
+    for found in cell_chars:
+        if found:
+            size = round(_median_size(found), 2)
+            sizes[size] = sizes.get(size, 0) + 1
+    return max(sizes, key=sizes.__getitem__, default=0.0)
+
+
+def _median_size(chars: list[_Char]) -> float:
+    sizes = sorted(c.bottom - c.top for c in chars)
+    return sizes[len(sizes) // 2]
+
+
+def _wraps(lines: list[list[_Char]], left: float, right: float, body_size: float) -> tuple[bool, ...]:
+    """Per printed line of a cell, whether it ends because the cell is full (a soft wrap).
+
+    A line is full when what starts the next line would not have fitted after it: the gap to the
+    cell's right edge (less the padding the text keeps from the left edge) is narrower than a
+    full-width character, or than the next line's first unbreakable piece where that is wider (a
+    Latin word or number, with the brackets and punctuation that Japanese line breaking keeps on
+    it). A line may also hang a 「、」 past the edge. The last line is measured against one
+    character, since the cell may go on at the top of the next page.
+
+    A cell printed smaller than the page's usual size whose widest line just fills it, with no
+    other line full, is a spreadsheet's shrink-to-fit of unwrapped lines: none of them is a soft
+    wrap. (A producer that wraps and also shrinks a cell to its height leaves several lines full.)"""
+    printed = [[c for c in line if not c.text.isspace()] for line in lines]
+    starts = [line[0].x0 for line in printed if line]
+    if not starts:
+        return (False,) * len(lines)
+    edge = right - (min(starts) - left)
+    size = _median_size([c for line in printed for c in line])
+    gaps = [edge - line[-1].x1 if line else edge - left for line in printed]
+    rooms = [max(size, _first_unit_width(after)) if after else size for after in [*printed[1:], None]]
+    widest = min(range(len(gaps)), key=gaps.__getitem__)
+    if (size < body_size * (1 - FILLED / 10) and abs(gaps[widest]) <= FILLED * size
+            and not any(gaps[i] < rooms[i] - FILLED * size for i in range(len(gaps) - 1) if i != widest)):
+        return (False,) * len(lines)
+    return tuple(bool(line) and gap < room + FILLED * size for line, gap, room in zip(printed, gaps, rooms))
+
+
+def _first_unit_width(line: list[_Char]) -> float:
+    """The width of a line's first unbreakable piece: a character, or a Latin word or number, with
+    opening brackets before it and closing punctuation after it (kinsoku)."""
+    i = 0
+    while i < len(line) - 1 and line[i].text in layout.NO_LINE_END:
+        i += 1
+    if line[i].text.isascii() and line[i].text.isalnum():
+        while i + 1 < len(line) and line[i + 1].text.isascii() and not line[i + 1].text.isspace():
+            i += 1
+    while i + 1 < len(line) and line[i + 1].text in layout.NO_LINE_START:
+        i += 1
+    return line[i].x1 - line[0].x0
 
 
 def _header(grid: _Grid, cells: list[tuple[str, ...]], source_file: str, page: int) -> tuple[int, dict[str, list[int]]]:
@@ -433,11 +519,17 @@ def _grades(achievement: tuple[str, ...], contribution: tuple[str, ...]) -> tupl
     )
 
 
-def _field_cell(page: int, grid: _Grid, cells: list[tuple[str, ...]], band: int, columns: list[int]) -> Cell:
+def _field_cell(
+    page: int, grid: _Grid, cells: list[tuple[str, ...]], wraps: list[tuple[bool, ...]], band: int, columns: list[int]
+) -> Cell:
     """The cell of a field in a band; where the rows divide a header's column further, its cells
     read left to right as one."""
     indexes = tuple(dict.fromkeys(grid.owner(band, column) for column in columns))
-    return Cell((page, *indexes), tuple(line for i in indexes for line in cells[i]))
+    return Cell(
+        (page, *indexes),
+        tuple(line for i in indexes for line in cells[i]),
+        tuple(wrap for i in indexes for wrap in wraps[i]),
+    )
 
 
 # -- process pool -------------------------------------------------------------------------------
@@ -472,6 +564,7 @@ class _Joiner:
         self.source_file = source_file
         self.rows: list[SectionRow | GridRow] = []
         self.text: dict[tuple[int, ...], tuple[str, ...]] = {}
+        self.wraps: dict[tuple[int, ...], tuple[bool, ...]] = {}
         self.alias: dict[tuple[int, ...], tuple[int, ...]] = {}
 
     def resolve(self, cell: Cell) -> tuple[int, ...]:
@@ -487,7 +580,9 @@ class _Joiner:
         for row in rows:
             if isinstance(row, GridRow):
                 for cell in row.cells.values():
-                    self.text.setdefault(cell.key, cell.lines)
+                    if cell.key not in self.text:
+                        self.text[cell.key] = cell.lines
+                        self.wraps[cell.key] = cell.wraps
         previous = self.rows[-1] if self.rows else None
         first = rows[0] if rows else None
         if isinstance(previous, GridRow) and isinstance(first, GridRow) and _blank(self.lines(first.cells["initiative_no"])):
@@ -500,6 +595,7 @@ class _Joiner:
                     self.alias[below] = above
                 elif cut_row:
                     self.text[above] += self.text[below]
+                    self.wraps[above] += self.wraps[below]
                     self.alias[below] = above
             if cut_row:
                 rows = rows[1:]
@@ -547,10 +643,9 @@ def _initiative_rows(
     """The sheet rows of one initiative: its shared cells with each row's own."""
     source_file = joined.source_file
     # A merged cell cut by a page break is several cells; its text is theirs in order.
-    shared = {
-        name: [line for key in dict.fromkeys(joined.resolve(row.cells[name]) for row in rows) for line in joined.text[key]]
-        for name in INITIATIVE_FIELDS
-    }
+    shared_keys = {name: list(dict.fromkeys(joined.resolve(row.cells[name]) for row in rows)) for name in INITIATIVE_FIELDS}
+    shared = {name: [line for key in keys for line in joined.text[key]] for name, keys in shared_keys.items()}
+    shared_wraps = {name: [wrap for key in keys for wrap in joined.wraps[key]] for name, keys in shared_keys.items()}
     number_text = layout.join_name(shared["initiative_no"])
     try:
         number = int(layout.compact(number_text))
@@ -559,6 +654,10 @@ def _initiative_rows(
     out = []
     for sub_row, row in enumerate(rows, start=1):
         own = {name: list(joined.lines(cell)) for name, cell in row.cells.items() if name not in INITIATIVE_FIELDS}
+        own_text = {
+            name: layout.join_wrapped(own[name], list(joined.wraps[joined.resolve(row.cells[name])]))
+            for name in ("results", "reason", "future_direction")
+        }
         problems = []
         achievement = contribution = None
         try:
@@ -582,13 +681,13 @@ def _initiative_rows(
             initiative_name=layout.join_name(shared["initiative_name"]),
             project_name=layout.join_name(own["project_name"]),
             policy_code=layout.normalise_policy_code(layout.join_name(own["policy_code"])),
-            description=layout.join_text(shared["description"]),
-            plan_fy=layout.join_text(shared["plan_fy"]),
+            description=layout.join_wrapped(shared["description"], shared_wraps["description"]),
+            plan_fy=layout.join_wrapped(shared["plan_fy"], shared_wraps["plan_fy"], values_apart=True),
             achievement_code=achievement,
-            results=layout.join_text(own["results"]),
+            results=own_text["results"],
             contribution_code=contribution,
-            reason=layout.join_text(own["reason"]),
-            future_direction=layout.join_text(own["future_direction"]),
+            reason=own_text["reason"],
+            future_direction=own_text["future_direction"],
             bureau=layout.join_name(own["bureau"]),
             source_file=source_file,
             source_page=row.page,

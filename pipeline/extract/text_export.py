@@ -17,10 +17,13 @@ So the reader works from the structure every row has, not from blank lines:
 3. A row whose 取組名 and 取組の内容 are missing belongs to a multi-row initiative; its merged cells
    are collected from the stray blocks and matched to it by initiative number where one is printed,
    and by what the texts share where not (see ``merged_cells``).
+4. Text cells come out as their logical lines: a line the export ended because the column was full
+   runs on into the next, judged by the widths the export prints its lines at (``SoftWraps``).
 """
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import statistics
@@ -48,11 +51,15 @@ HANGING_PUNCTUATION = "、。，．・」』）)】！？!?,."
 
 # Characters printed full width: CJK, kana and their punctuation, and the full-width forms (but not
 # the half-width katakana); symbols such as ●①※ count narrow, as they are east-Asian "ambiguous".
-_WIDE_RE = re.compile(r"[\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]")
+_WIDE = "\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff01-\uff60\uffe0-\uffe6\U00020000-\U0003fffd"
+# What is neither ASCII nor wide: rare, so counting it is cheaper than counting the wide.
+_NARROW_NON_ASCII_RE = re.compile(f"[^\\x00-\\x7f{_WIDE}]")
 
 
 def display_width(text: str) -> int:
-    return len(text) + len(_WIDE_RE.findall(text))
+    """Display columns of a line: 2 for each full-width character, 1 for the rest."""
+    narrow = len(text.encode("ascii", "ignore")) + len(_NARROW_NON_ASCII_RE.findall(text))
+    return 2 * len(text) - narrow
 
 
 @dataclass(frozen=True)
@@ -169,17 +176,107 @@ def parse_text_export(text: str, source: str) -> Sheet:
         raise SheetError(source, "no sheet title 「…進行管理シート（令和N年度）」 found; is this a progress-management sheet?")
     fiscal_year = layout.fiscal_year_from_title(title)
     rows, fragments = _Parser(_pieces(lines), source).parse()
-    printed = [_printed_row(row, source) for row in rows]
+    own = [(_text(row.results), _text(row.reason), _text(row.future)) for row in rows]
+    printed = [_printed_row(row, texts) for row, texts in zip(rows, own)]
     resolved = resolve(printed, fragments, source)
+    wraps = SoftWraps({
+        "description": [initiative.description for initiative in resolved],
+        "plan_fy": [initiative.plan_fy for initiative in resolved],
+        "results": [texts[0] for texts in own],
+        "reason": [texts[1] for texts in own],
+        "future_direction": [texts[2] for texts in own],
+    })
     sheet_rows, problems = [], []
-    for row, initiative in zip(rows, resolved):
-        sheet_row = _sheet_row(fiscal_year, source, row, initiative)
+    for row, initiative, (results, reason, future) in zip(rows, resolved, own):
+        sheet_row = _sheet_row(fiscal_year, source, row, initiative, wraps, results, reason, future)
         if row.unknown_grades:
             where = f"No. {initiative.initiative_no} ({initiative.sub_row})"
             problems.append(RowProblem(source, None, where, "; ".join(row.unknown_grades), sheet_row.to_dict()))
         else:
             sheet_rows.append(sheet_row)
     return Sheet(source, fiscal_year, title, tuple(sheet_rows), tuple(problems))
+
+
+# --- soft wraps --------------------------------------------------------------------------------
+
+# How far short of its cell's widest line a line may end and still be full: the city's PDF sets its
+# text in a proportional font, so lines that its export prints full differ by a few characters in
+# display columns (kana and punctuation are narrower there than 2 columns, Latin letters wider than
+# 1), and kinsoku moves a character to the next line: two full-width characters, and 6 % of the width.
+WRAP_SLACK = 4
+WRAP_SLACK_SHARE = 0.06
+
+
+class SoftWraps:
+    """The logical lines of an export's text cells (取組の内容, 令和N年度の取組内容, 実績, 理由, 方向性).
+
+    The export wraps a text cell at its column's width, and the city's sheet shrinks the font of a
+    crowded cell, which then wraps wider. So a cell's widest line gives the width it wraps at, and
+    a line within the slack of it is full: it ended because the cell did, a soft wrap, and the next
+    line continues it. A cell whose widest line falls short of its column's wrap width by more than
+    the slack is not wrapped at all. The column's wrap width is measured from the export itself, as
+    the median widest line of its cells of two lines or more. A line starting a list item (●, ・,
+    ①, （1）…) is never joined on, nor, in the plan, a 「label：value」 target line on its activity's
+    line (●…). Widths are in display columns, a hanging 「、」 or 「。」 at the end of a line aside."""
+
+    def __init__(self, cells: dict[str, list[str]]):
+        self._widths: dict[str, list[int]] = {}
+        self._joined: dict[tuple[str, str], str] = {}
+        self.columns: dict[str, float] = {}
+        for name, texts in cells.items():
+            maxima = [max(self.widths(text)) for text in set(texts) if "\n" in text]
+            self.columns[name] = statistics.median(maxima) if maxima else 0.0
+
+    def widths(self, text: str) -> list[int]:
+        """Display widths of the cell's lines (the export strips them), a hanging mark at the end aside."""
+        widths = self._widths.get(text)
+        if widths is None:
+            # display_width, inlined (this runs on every line of every text cell); most cells have
+            # nothing but ASCII and full-width characters
+            lines = text.split("\n")
+            widths = [2 * len(line) - len(line.encode("ascii", "ignore")) - _HANGING.get(line[-1:], 0) for line in lines]
+            ends = None
+            for narrow in _NARROW_NON_ASCII_RE.finditer(text):
+                ends = ends or list(itertools.accumulate(len(line) + 1 for line in lines))
+                widths[bisect.bisect_right(ends, narrow.start())] -= 1
+            self._widths[text] = widths
+        return widths
+
+    def join(self, name: str, text: str) -> str:
+        key = (name, text)
+        joined = self._joined.get(key)
+        if joined is None:
+            joined = self._joined[key] = self._join(name, text)
+        return joined
+
+    def _join(self, name: str, text: str) -> str:
+        if "\n" not in text:
+            return text
+        widths = self.widths(text)
+        widest, column = max(widths), self.columns[name]
+        if widest < column - _slack(column):
+            return text
+        full = widest - _slack(widest)
+        if max(widths[:-1]) < full:
+            return text
+        lines = text.split("\n")
+        separator, values_apart = layout.wrap_separator, name == "plan_fy"
+        out = [lines[0]]
+        for after, width in zip(lines[1:], widths):  # the width of the line before ``after``
+            joint = separator(out[-1], after, values_apart) if width >= full else "\n"
+            if joint == "\n":
+                out.append(after)
+            else:
+                out[-1] += joint + after
+        return "\n".join(out)
+
+
+def _slack(width: float) -> float:
+    return WRAP_SLACK + WRAP_SLACK_SHARE * width
+
+
+# Punctuation that may hang past the end of a line, with its width.
+_HANGING = {mark: display_width(mark) for mark in HANGING_PUNCTUATION}
 
 
 # --- lines into pieces -------------------------------------------------------------------------
@@ -542,8 +639,9 @@ def _split_inline(blocks: list[list[Piece]]) -> tuple[list[Piece], list[Piece]]:
     return blocks[0], [piece for block in blocks[1:] for piece in block]
 
 
-def _printed_row(row: RowCells, source: str) -> PrintedRow:
-    own = " ".join(_text(cells) for cells in (row.project, row.results, row.reason, row.future))
+def _printed_row(row: RowCells, own_texts: tuple[str, str, str]) -> PrintedRow:
+    """The row as printed; ``own_texts`` are its results, reason and future direction."""
+    own = " ".join((_text(row.project), *own_texts))
     ward = layout.WARDS.index(row.code.text) if row.code.text in layout.WARDS else None
     if not row.name:
         plan = _text([piece for block in row.inline for piece in block]) or None
@@ -552,7 +650,9 @@ def _printed_row(row: RowCells, source: str) -> PrintedRow:
     return PrintedRow(row.line, row.number, _name(row.name), _text(description), _text(plan), own, ward, row.boundary_before)
 
 
-def _sheet_row(fiscal_year: int, source: str, row: RowCells, initiative) -> SheetRow:
+def _sheet_row(
+    fiscal_year: int, source: str, row: RowCells, initiative, wraps: SoftWraps, results: str, reason: str, future: str
+) -> SheetRow:
     s = row.section
     return SheetRow(
         fiscal_year=fiscal_year,
@@ -567,13 +667,13 @@ def _sheet_row(fiscal_year: int, source: str, row: RowCells, initiative) -> Shee
         initiative_name=initiative.initiative_name,
         project_name=_name(row.project),
         policy_code=layout.normalise_policy_code(row.code.text),
-        description=initiative.description,
-        plan_fy=initiative.plan_fy,
+        description=wraps.join("description", initiative.description),
+        plan_fy=wraps.join("plan_fy", initiative.plan_fy),
         achievement_code=row.achievement,
-        results=_text(row.results),
+        results=wraps.join("results", results),
         contribution_code=row.contribution,
-        reason=_text(row.reason),
-        future_direction=_text(row.future),
+        reason=wraps.join("reason", reason),
+        future_direction=wraps.join("future_direction", future),
         bureau=_name(row.bureau),
         source_file=source,
         source_page=None,

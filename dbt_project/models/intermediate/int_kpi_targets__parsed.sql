@@ -11,6 +11,19 @@
     over two lines), and a heading such as 「配置数」 above label lines 「小・中学校：107人」 makes
     the metric 「配置数（小・中学校）」. Matching runs on NFKC text (nfkc keeps every position), the
     texts returned are as printed.
+
+    The readers give the plan's logical lines (soft wraps joined), but a producer can lose the
+    line break before a target or break a line inside its metric, so the metric is checked against
+    the metrics the sheet states cleanly — target labels, bracket metrics and the metrics of stated
+    actuals (int_kpi_actuals__parsed) — looking first in the same plan cell, then in the whole
+    sheet year, and taking the longest that fits:
+      - a target written mid-line, after activity text (「●…「アジア交流音楽祭」の開催入場者数：50,000人以上」:
+        the text before the colon starts with a bullet or holds a sentence): the metric is the known
+        metric that ends that text, the text before it is the item's context; with none, the line
+        is left out (never guessed; assert_target_like_plan_lines_are_parsed warns about it);
+      - a target line whose label is the end of a word broken at the line before
+        (「…の開催入場者」 / 「数：50,000人以上」): the metric is the known metric, longer than the
+        label, that the end of the line before and the label spell together.
 -#}
 
 {%- set bullets -%}[・●○〇◯∘◎■□◆◇※▪①-⑳]{%- endset -%}
@@ -26,6 +39,12 @@ with
 sheet_rows as (
 
     select * from {{ ref('stg_sheets__rows') }}
+
+),
+
+stated_actuals as (
+
+    select * from {{ ref('int_kpi_actuals__parsed') }}
 
 ),
 
@@ -127,14 +146,185 @@ classified as (
 
 ),
 
+fragments as (
+
+    -- the target's own text: the bracket's content, or the line without its bullet
+    select
+        *,
+        is_bracket_target or is_plain_target as is_target,
+        case
+            when is_bracket_target then regexp_extract(line_norm, '\(((?:[^():]|\([^():]*\))+?\s*:\s*{{ value_pattern }})\)$', 1)
+            when is_plain_target then regexp_extract(line_norm, '^{{ bullets }}*\s*(.*)$', 1)
+        end as fragment_norm
+
+    from classified
+
+),
+
+labelled as (
+
+    select
+        *,
+        -- what the target states before its colon (NFKC)
+        {{ trim_text("left(fragment_norm, strpos(fragment_norm, ':') - 1)") }} as label_norm,
+        -- a plain target's label is its metric, unless the line is a bulleted activity or holds a
+        -- sentence: then the target is written mid-line, after the activity's text
+        is_bracket_target
+            or (is_plain_target and not starts_with_bullet and not regexp_matches(left(fragment_norm, strpos(fragment_norm, ':') - 1), '[、。]'))
+            as has_clean_label,
+        lag(line_text) over by_line as previous_text,
+        lag(line_norm) over by_line as previous_norm,
+        -- the line before can have lent the start of this target's metric: text, not a target or a
+        -- heading, ending mid-word (not in punctuation)
+        coalesce(
+            not lag(is_bracket_target or is_plain_target) over by_line
+            and not lag(is_heading) over by_line
+            and not regexp_matches(lag(line_norm) over by_line, '[、。,.:;!?)\]」』】\s]$'),
+            false
+        ) as follows_text
+
+    from fragments
+    window by_line as (partition by fiscal_year, initiative_no order by logical_line_no)
+
+),
+
+stated_metrics as (
+
+    -- metrics the year's results state cleanly (「受講者数：67人」)
+    select distinct
+        fiscal_year,
+        {{ nfkc('metric') }} as metric_norm
+
+    from stated_actuals
+    where metric is not null and not regexp_matches({{ nfkc('metric') }}, '[、。\s]')
+
+),
+
+printed_metrics as (
+
+    -- the metrics the plans print cleanly: the label of a target line, the metric in a bracket
+    select distinct
+        fiscal_year,
+        initiative_no,
+        label_norm as metric_norm
+
+    from labelled
+    where has_clean_label and label_norm is not null
+
+),
+
+broken_label_candidates as (
+
+    -- a clean label that the line before completes into a longer known metric (「入場者」 / 「数：…」)
+    select
+        targets.fiscal_year,
+        targets.initiative_no,
+        targets.logical_line_no,
+        known.metric_norm,
+        row_number() over (
+            partition by targets.fiscal_year, targets.initiative_no, targets.logical_line_no
+            order by known.initiative_no is distinct from targets.initiative_no, length(known.metric_norm) desc
+        ) as preference
+
+    from labelled as targets
+    inner join (
+        select fiscal_year, initiative_no, metric_norm from printed_metrics
+        union all
+        select fiscal_year, null, metric_norm from stated_metrics
+    ) as known
+        on targets.fiscal_year = known.fiscal_year
+        and suffix(targets.previous_norm || targets.label_norm, known.metric_norm)
+        and length(known.metric_norm) > length(targets.label_norm)
+    where targets.is_plain_target and targets.has_clean_label and targets.follows_text
+
+),
+
+clean_metrics as (
+
+    -- every metric the plan states cleanly, broken labels completed
+    select
+        labelled.fiscal_year,
+        labelled.initiative_no,
+        coalesce(broken.metric_norm, labelled.label_norm) as metric_norm
+
+    from labelled
+    left join broken_label_candidates as broken
+        on labelled.fiscal_year = broken.fiscal_year
+        and labelled.initiative_no = broken.initiative_no
+        and labelled.logical_line_no = broken.logical_line_no
+        and broken.preference = 1
+    where labelled.has_clean_label and labelled.label_norm is not null
+
+),
+
+mid_line_candidates as (
+
+    -- a target written after activity text: the known metric that ends the text before its colon
+    select
+        targets.fiscal_year,
+        targets.initiative_no,
+        targets.logical_line_no,
+        known.metric_norm,
+        row_number() over (
+            partition by targets.fiscal_year, targets.initiative_no, targets.logical_line_no
+            order by known.initiative_no is distinct from targets.initiative_no, length(known.metric_norm) desc
+        ) as preference
+
+    from labelled as targets
+    inner join (
+        select fiscal_year, initiative_no, metric_norm from clean_metrics
+        union all
+        select fiscal_year, null, metric_norm from stated_metrics
+    ) as known
+        on targets.fiscal_year = known.fiscal_year
+        and suffix(targets.label_norm, known.metric_norm)
+    where targets.is_plain_target and not targets.has_clean_label
+
+),
+
+resolved as (
+
+    select
+        labelled.*,
+        case
+            when broken.metric_norm is not null then length(broken.metric_norm) - length(labelled.label_norm)
+            else 0
+        end as borrowed_length,
+        case
+            when mid_line.metric_norm is not null then length(labelled.label_norm) - length(mid_line.metric_norm)
+            else 0
+        end as skipped_length,
+        labelled.is_target and not labelled.has_clean_label and mid_line.metric_norm is null as is_unknown_mid_line
+
+    from labelled
+    left join broken_label_candidates as broken
+        on labelled.fiscal_year = broken.fiscal_year
+        and labelled.initiative_no = broken.initiative_no
+        and labelled.logical_line_no = broken.logical_line_no
+        and broken.preference = 1
+    left join mid_line_candidates as mid_line
+        on labelled.fiscal_year = mid_line.fiscal_year
+        and labelled.initiative_no = mid_line.initiative_no
+        and labelled.logical_line_no = mid_line.logical_line_no
+        and mid_line.preference = 1
+
+),
+
 in_context as (
 
     select
         *,
-        is_bracket_target or is_plain_target as is_target,
+        -- the line's part of its item's text: a text line without what it lent to the target after
+        -- it, or the activity text before a target written mid-line
+        case
+            when not is_target and not is_heading
+                then left(line_text, length(line_text) - coalesce(lead(borrowed_length) over by_line, 0))
+            when skipped_length > 0
+                then {{ trim_text("left(line_text, length(line_text) - length(fragment_norm) + skipped_length)") }}
+        end as item_part,
         -- the last line before this one that is not a target: a heading such as 配置数 if the target
-        -- is one of its label lines (配置数 / 小・中学校：107人 / 高等学校：6人)
-        last_value(case when not (is_bracket_target or is_plain_target) then logical_line_no end ignore nulls) over (
+        -- is one of its label lines (配置数 / 小・中学校：107人)
+        last_value(case when not is_target then logical_line_no end ignore nulls) over (
             partition by fiscal_year, initiative_no order by logical_line_no
             rows between unbounded preceding and 1 preceding
         ) as preceding_text_line_no,
@@ -143,7 +333,8 @@ in_context as (
             partition by fiscal_year, initiative_no order by logical_line_no rows unbounded preceding
         ) as item_no
 
-    from classified
+    from resolved
+    window by_line as (partition by fiscal_year, initiative_no order by logical_line_no)
 
 ),
 
@@ -154,10 +345,9 @@ items as (
         fiscal_year,
         initiative_no,
         item_no,
-        string_agg(line_text, '' order by logical_line_no) as item_text
+        string_agg(item_part, '' order by logical_line_no) as item_text
 
     from in_context
-    where not is_target and not is_heading
     group by fiscal_year, initiative_no, item_no
 
 ),
@@ -171,9 +361,14 @@ target_lines as (
         targets.first_line_no,
         targets.line_text,
         targets.line_norm,
+        targets.fragment_norm,
         targets.is_bracket_target,
+        targets.borrowed_length,
+        targets.skipped_length,
+        coalesce(right(targets.previous_text, targets.borrowed_length), '') as borrowed_text,
         case
-            when not targets.is_bracket_target and not targets.starts_with_bullet and preceding.is_heading
+            when not targets.is_bracket_target and targets.has_clean_label and targets.borrowed_length = 0
+                and preceding.is_heading
                 then preceding.line_text
         end as heading_text,
         items.item_text
@@ -187,21 +382,7 @@ target_lines as (
         on targets.fiscal_year = items.fiscal_year
         and targets.initiative_no = items.initiative_no
         and targets.item_no = items.item_no
-    where targets.is_target
-
-),
-
-fragments as (
-
-    -- the target's own text: the bracket's content, or the line without its bullet
-    select
-        *,
-        case
-            when is_bracket_target then regexp_extract(line_norm, '\(((?:[^():]|\([^():]*\))+?\s*:\s*{{ value_pattern }})\)$', 1)
-            else regexp_extract(line_norm, '^{{ bullets }}*\s*(.*)$', 1)
-        end as fragment_norm
-
-    from target_lines
+    where targets.is_target and not targets.is_unknown_mid_line
 
 ),
 
@@ -219,7 +400,21 @@ as_printed as (
         end as context_text,
         regexp_extract(fragment_norm, '^([^:]+?)\s*:\s*{{ value_pattern }}$', ['metric', {{ value_groups }}]) as parts
 
-    from fragments
+    from target_lines
+
+),
+
+own_texts as (
+
+    -- the target as printed from its metric on: a borrowed start put before it, activity text cut off
+    select
+        *,
+        borrowed_text || substr(fragment_text, skipped_length + 1) as own_text,
+        borrowed_text || substr(
+            {{ trim_text("left(fragment_text, strpos(fragment_norm, ':') - 1)") }}, skipped_length + 1
+        ) as own_metric
+
+    from as_printed
 
 ),
 
@@ -231,12 +426,12 @@ parsed as (
         first_line_no,
         context_text,
         case
-            when heading_text is not null then heading_text || ' ' || fragment_text
-            else fragment_text
+            when heading_text is not null then heading_text || ' ' || own_text
+            else own_text
         end as target_text,
         case
-            when heading_text is not null then heading_text || '（' || {{ trim_text("left(fragment_text, strpos(fragment_norm, ':') - 1)") }} || '）'
-            else {{ trim_text("left(fragment_text, strpos(fragment_norm, ':') - 1)") }}
+            when heading_text is not null then heading_text || '（' || own_metric || '）'
+            else own_metric
         end as metric,
         nullif(parts.value_prefix, '') as value_prefix,
         cast(
@@ -250,7 +445,7 @@ parsed as (
         ) as unit,
         case parts.comparator_word when '以上' then '>=' when '以下' then '<=' else '=' end as comparator
 
-    from as_printed
+    from own_texts
 
 ),
 
