@@ -4,10 +4,11 @@
 from collections.abc import Mapping
 from typing import Any
 
+import duckdb
 from dagster import AssetExecutionContext, AssetKey, MetadataValue, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
-from pipeline import settings, warehouse
+from pipeline import settings
 from pipeline.assets.metadata import markdown_table
 from pipeline.assets.sheets import OWNERS
 from pipeline.dbt_manifest import BUILD_TARGET, ensure_manifest
@@ -46,15 +47,22 @@ def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
         else:
             yield event
     # dbt holds the build file while it runs, so the tables are read once it has finished.
-    for output in outputs:
-        yield output.with_metadata({**output.metadata, **_table_metadata(context.asset_key_for_output(output.output_name))})
+    keys = [context.asset_key_for_output(output.output_name) for output in outputs]
+    for output, metadata in zip(outputs, _table_metadata(keys)):
+        yield output.with_metadata({**output.metadata, **metadata})
     if not invocation.is_successful():
         raise invocation.get_error()
 
 
-def _table_metadata(key: AssetKey) -> dict:
-    relation = ".".join(key.path)
-    build_path = settings.build_path()
-    (count,) = warehouse.query_records(build_path, f"select count(*) as n from {relation}")
-    preview = warehouse.query_records(build_path, f"select * from {relation} limit 5")
-    return {"dagster/row_count": count["n"], "preview": MetadataValue.md(markdown_table(preview, max_cell=40))}
+def _table_metadata(keys: list[AssetKey]) -> list[dict]:
+    """Row count and a preview of the first rows of each model's table or view."""
+    out = []
+    with duckdb.connect(str(settings.build_path()), read_only=True) as con:
+        for key in keys:
+            relation = ".".join(key.path)
+            count = con.execute(f"select count(*) from {relation}").fetchone()[0]
+            cursor = con.execute(f"select * from {relation} limit 5")
+            columns = [d[0] for d in cursor.description]
+            preview = [dict(zip(columns, row)) for row in cursor.fetchall()]
+            out.append({"dagster/row_count": count, "preview": MetadataValue.md(markdown_table(preview, max_cell=40))})
+    return out
