@@ -38,8 +38,10 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
     """``dbt build`` of the selected models, seeds and tests into the build file; each model's
     materialisation carries its row count and a preview of its first rows."""
-    # A fixed target path keeps dbt's partial parse between builds.
-    invocation = dbt.cli(["build"], context=context, target_path=BUILD_TARGET, raise_on_error=False)
+    # A fixed target path keeps dbt's partial parse between builds. dbt's unit tests check the SQL's
+    # logic, not the data: the test suite runs them (tests/test_dbt_unit_tests.py), builds need not.
+    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context, target_path=BUILD_TARGET,
+                         raise_on_error=False)
     outputs = []
     for event in invocation.stream():
         if isinstance(event, Output):
