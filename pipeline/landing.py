@@ -45,6 +45,7 @@ ROW_SCHEMA = {
     "achievement_code": pl.Int32,
     "source_page": pl.Int32,
     "source_sha256": pl.Utf8,
+    "sheet_title": pl.Utf8,
 }
 
 
@@ -194,7 +195,10 @@ def land_year(landing_dir: Path, fiscal_year: int, files: list[RawFile], sheets:
     """Write a year's checked rows from its sheets; several files for one year must hold the same rows."""
     (used_file, used), note = _one_sheet_per_year(fiscal_year, files, sheets)
     checked = validate(used)
-    frame = pl.DataFrame([{**row.to_dict(), "source_sha256": used_file.sha256} for row in checked.rows], schema=ROW_SCHEMA)
+    frame = pl.DataFrame(
+        [{**row.to_dict(), "source_sha256": used_file.sha256, "sheet_title": used.title} for row in checked.rows],
+        schema=ROW_SCHEMA,
+    )
     landing_dir.mkdir(parents=True, exist_ok=True)
     target = landed_path(landing_dir, fiscal_year)
     tmp = target.with_suffix(".parquet.tmp")

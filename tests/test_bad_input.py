@@ -54,6 +54,9 @@ def bad_build(tmp_path_factory, dagster_home):
         sheet_text("５", lambda t: t.replace("４．目標を下回っ\nた", "４．概ね目標を下回っ\nた", 1)), encoding="utf-8")
     (raw / "no_bureau.txt").write_text(sheet_text("６", no_bureau_column), encoding="utf-8")
     (raw / "r3_a.txt").write_text(sheet_text("３"), encoding="utf-8")
+    # Fine, and a year of an execution programme the plan_programmes seed does not list yet.
+    (raw / "next_programme.txt").write_text(
+        sheet_text("８", lambda t: t.replace("第３期実行プログラム", "第４期実行プログラム")), encoding="utf-8")
     (raw / "r3_b.txt").write_text(
         sheet_text("３", lambda t: t.replace("３．ほぼ目標どお\nり", "２．目標を上回っ\nて達成", 1)), encoding="utf-8")
     warehouse = root / "w.duckdb"
@@ -73,7 +76,7 @@ def test_the_build_fails_but_publishes_the_good_years(bad_build):
     assert result.returncode == 1
     with duckdb.connect(str(warehouse), read_only=True) as con:
         years = con.execute("select fiscal_year, count(*) from marts.fct_evaluation group by 1 order by 1").fetchall()
-    assert years == [(2022, 127), (2023, 126)]
+    assert years == [(2022, 127), (2023, 126), (2026, 127)]
     assert any(line.startswith("published ") for line in result.stderr.splitlines())
 
 
@@ -111,7 +114,17 @@ def test_the_load_report_is_in_the_warehouse(bad_build):
     _, warehouse = bad_build
     with duckdb.connect(str(warehouse), read_only=True) as con:
         statuses = dict(con.execute("select file, status from raw.load_report").fetchall())
-    assert statuses["good.txt"] == "loaded" and statuses["locked.pdf"] == "refused" and len(statuses) == 11
+    assert statuses["good.txt"] == "loaded" and statuses["locked.pdf"] == "refused" and len(statuses) == 12
+
+
+def test_a_year_of_a_programme_the_seed_lacks_takes_it_from_the_title(bad_build):
+    _, warehouse = bad_build
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        year = con.execute("select programme_no, programme_name_ja, programme_year_no from marts.dim_fiscal_year "
+                           "where fiscal_year = 2026").fetchone()
+        areas = con.execute("select count(distinct policy_area_id) from marts.fct_evaluation where fiscal_year = 2026").fetchone()
+    assert year == (4, "第4期実行プログラム", 1)
+    assert areas == (22,)
 
 
 def test_a_raw_dir_with_no_readable_sheet_publishes_nothing(tmp_path, dagster_home):

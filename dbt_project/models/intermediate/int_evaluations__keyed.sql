@@ -1,7 +1,7 @@
 {#-
     Every sheet row with the keys of the entities it belongs to, resolved once: initiative, project and
-    bureau from their identity models, the plan programme from the fiscal year, the policy area from
-    the programme and the section numbers. Facts and dimensions read their keys from here.
+    bureau from their identity models, the plan programme as the sheet's title names it (else from the
+    fiscal year, by the plan_programmes seed), the policy area from the programme and the section numbers. Facts and dimensions read their keys from here.
 -#}
 with
 
@@ -42,8 +42,8 @@ keyed as (
         initiatives.initiative_key,
         projects.project_key,
         bureaus.bureau_key,
-        programmes.programme_no,
-        programmes.programme_no || '-'
+        coalesce(sheet_rows.programme_no_printed, programmes.programme_no) as programme_no,
+        coalesce(sheet_rows.programme_no_printed, programmes.programme_no) || '-'
             || list_extract(['I', 'II', 'III', 'IV', 'V', 'VI'], sheet_rows.pillar_no) || '-'
             || sheet_rows.direction_no || '-'
             || sheet_rows.subarea_no as policy_area_id

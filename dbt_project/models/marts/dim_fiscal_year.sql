@@ -23,10 +23,24 @@ sheet_years as (
 
     select
         fiscal_year,
+        any_value(programme_no) as programme_no,
         count(*) as evaluation_rows
 
     from evaluations
     group by fiscal_year
+
+),
+
+{#- A programme the seed does not know yet (the sheet's title names it) starts with its first sheet. -#}
+programme_starts as (
+
+    select programme_no, min(first_fiscal_year) as first_fiscal_year
+    from (
+        select programme_no, first_fiscal_year from programmes
+        union all
+        select programme_no, min(fiscal_year) from sheet_years group by programme_no
+    )
+    group by programme_no
 
 ),
 
@@ -55,10 +69,12 @@ labelled as (
         end as era_code,
         make_date(years.fiscal_year, 4, 1) as starts_on,
         make_date(years.fiscal_year + 1, 3, 31) as ends_on,
-        programmes.programme_no,
-        programmes.name_ja as programme_name_ja,
-        programmes.name_en as programme_name_en,
-        years.fiscal_year - programmes.first_fiscal_year + 1 as programme_year_no,
+        coalesce(sheet_years.programme_no, programmes.programme_no) as programme_no,
+        coalesce(named.name_ja, '第' || coalesce(sheet_years.programme_no, programmes.programme_no) || '期実行プログラム')
+            as programme_name_ja,
+        coalesce(named.name_en, 'Execution programme ' || coalesce(sheet_years.programme_no, programmes.programme_no))
+            as programme_name_en,
+        years.fiscal_year - programme_starts.first_fiscal_year + 1 as programme_year_no,
         coalesce(sheet_years.evaluation_rows, 0) as evaluation_rows,
         sheet_years.fiscal_year is not null as has_sheet
 
@@ -67,6 +83,10 @@ labelled as (
         on years.fiscal_year between programmes.first_fiscal_year and programmes.last_fiscal_year
     left join sheet_years
         on years.fiscal_year = sheet_years.fiscal_year
+    left join programmes as named
+        on coalesce(sheet_years.programme_no, programmes.programme_no) = named.programme_no
+    left join programme_starts
+        on coalesce(sheet_years.programme_no, programmes.programme_no) = programme_starts.programme_no
 
 ),
 

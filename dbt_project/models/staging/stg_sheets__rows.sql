@@ -31,7 +31,8 @@ typed as (
         {{ trim_text('bureau') }} as bureau,
         source_file,
         cast(source_page as integer) as source_page,
-        source_sha256
+        source_sha256,
+        {{ trim_text('sheet_title') }} as sheet_title
 
     from source
 
@@ -52,7 +53,8 @@ normalized as (
         upper({{ nfkc('contribution_code_as_printed') }}) as contribution_code,
         {{ match_key('initiative_name') }} as initiative_name_key,
         {{ match_key('project_name') }} as project_name_key,
-        {{ match_key('bureau') }} as bureau_name_key
+        {{ match_key('bureau') }} as bureau_name_key,
+        try_cast(regexp_extract({{ nfkc('sheet_title') }}, '第([0-9]+)期', 1) as integer) as programme_no_printed
 
     from typed
 
@@ -91,7 +93,9 @@ final as (
         bureau_name_key,
         source_file,
         source_page,
-        source_sha256
+        source_sha256,
+        sheet_title,
+        programme_no_printed
 
     from normalized
 
