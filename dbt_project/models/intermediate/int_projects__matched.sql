@@ -77,13 +77,7 @@ year_pairs as (
 
 manual_parsed as (
 
-    select
-        cast(from_year as integer) as from_year,
-        case when lower(trim(from_name)) <> 'none' then {{ match_key('from_name') }} end as from_name_key,
-        cast(to_year as integer) as to_year,
-        case when lower(trim(to_name)) <> 'none' then {{ match_key('to_name') }} end as to_name_key
-
-    from manual_matches
+    {{ manual_name_matches('manual_matches') }}
 
 ),
 
