@@ -20,7 +20,6 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
-VENV_PYTHON = REPO_ROOT / ".venv" / "bin" / "python"
 
 # Every KPI target line of the FY2022 plans (令和４年度の取組内容), in sheet order:
 # (initiative_no, metric as printed, target_value, unit, comparator, value_prefix).
