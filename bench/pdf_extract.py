@@ -17,7 +17,7 @@ import pdfplumber
 
 from pipeline.extract.pdf_sheet import read_pdf_sheet
 
-FY2022_PDF = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "r04_sheet_calc.pdf"
+FY2022_PDF = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "r04_sheet_calc.pdf"
 
 
 @dataclass(frozen=True)

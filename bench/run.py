@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py [--json]
 
 Prints, ratios first: the PDF reader against a plain single-process pdfplumber ``extract_tables()``
-pass over the same pages (the shared FY2022 fixture, and ten synthetic years); text-export rows per
+pass over the same pages (the FY2022 fixture in tests/fixtures/, and ten synthetic years); text-export rows per
 second; a one-year ``build`` against the framework floor (this dbt project's ``dbt parse`` plus a bare
 ``import dagster, dagster_dbt``); the extraction step of a rebuild with nothing changed; ten years
 against one; and the peak memory (all processes of the build together) of the ten-year build.
@@ -29,9 +29,8 @@ from bench.pdf_extract import plain_pass  # noqa: E402
 from pipeline.extract.pdf_sheet import read_pdf_sheet  # noqa: E402
 from pipeline.extract.text_export import parse_text_export, read_text_export  # noqa: E402
 
-SHARED = REPO.parent / "shared"
-FY2022_TEXT = SHARED / "seeds" / "000_4f888a4a0bd4f10d.txt"
-FY2022_PDF = SHARED / "fixtures" / "r04_sheet_calc.pdf"
+FY2022_TEXT = REPO / "tests" / "fixtures" / "r04_sheet.txt"
+FY2022_PDF = REPO / "tests" / "fixtures" / "r04_sheet_calc.pdf"
 PYTHON = sys.executable
 TARGETS = {
     "pdf_vs_plain_ratio": ("<=", 0.6),

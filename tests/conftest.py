@@ -1,4 +1,4 @@
-"""Shared fixtures: the real FY2022 sheet from ../shared, and one warehouse built from raw/."""
+"""Shared fixtures: the real FY2022 sheet (tests/fixtures/), and one warehouse built from raw/."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
-FY2022_TEXT = SHARED / "seeds" / "000_4f888a4a0bd4f10d.txt"
-FY2022_PDF = SHARED / "fixtures" / "r04_sheet_calc.pdf"
+# The real FY2022 sheet as the city's text export, and the same content as PDFs of several producers
+# and page breaks (see tests/fixtures/README.md). Kept apart from raw/, which is the user's.
+FIXTURES = REPO / "tests" / "fixtures"
+FY2022_TEXT = FIXTURES / "r04_sheet.txt"
+FY2022_PDF = FIXTURES / "r04_sheet_calc.pdf"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -36,7 +38,7 @@ def run_pipeline(*args: str, env: dict | None = None, check: bool = True, timeou
 def fy2022_sheet():
     from pipeline.extract.text_export import read_text_export
 
-    assert FY2022_TEXT.exists(), f"the shared FY2022 sheet is missing: {FY2022_TEXT}"
+    assert FY2022_TEXT.exists(), f"the FY2022 sheet is missing: {FY2022_TEXT}"
     return read_text_export(FY2022_TEXT)
 
 

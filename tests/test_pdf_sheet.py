@@ -1,4 +1,4 @@
-"""The PDF reader against the shared FY2022 fixture, the text export, and PDFs rendered from rows."""
+"""The PDF reader against the FY2022 PDF fixture, the text export, and PDFs rendered from rows."""
 
 from __future__ import annotations
 
@@ -14,11 +14,9 @@ from reportlab.pdfgen.canvas import Canvas
 from pipeline.extract.layout import compact, join_text
 from pipeline.extract.pdf_sheet import read_pdf_sheet
 from pipeline.extract.records import ROW_FIELDS, Sheet, SheetError
+from conftest import FY2022_PDF, FY2022_TEXT
 from tests.pdf_fixtures import A3_LANDSCAPE, A4_LANDSCAPE, PdfLayout, write_sheet_pdf
 
-SHARED = Path(__file__).parent.parent.parent / "shared"
-FY2022_PDF = SHARED / "fixtures" / "r04_sheet_calc.pdf"
-FY2022_TEXT = SHARED / "seeds" / "000_4f888a4a0bd4f10d.txt"
 
 # Page layouts the generated variants test, each with the rows it must put on a page break:
 # between an initiative's sub-rows (46's merged text runs on past the break, 61's does not), and
@@ -242,7 +240,8 @@ def test_a_shrunk_cell_of_unwrapped_lines_has_no_soft_wraps() -> None:
 
 
 def test_text_wrapped_at_the_column_reads_back_as_its_logical_lines(fy2022_pdf: Sheet, tmp_path: Path) -> None:
-    from tests.pdf_fixtures import COLUMNS, FONT_SIZE, PADDING, _wrap
+    from conftest import FY2022_PDF, FY2022_TEXT
+from tests.pdf_fixtures import COLUMNS, FONT_SIZE, PADDING, _wrap
 
     sentence = "多様な活動団体等と協働し、誰もが身近に音楽を楽しめる環境づくりを進めることで、まちに音楽があふれ市民の豊かな心を育みます。"
     logical = {

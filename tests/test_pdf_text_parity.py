@@ -1,6 +1,6 @@
 """The PDF and the text export of the FY2022 sheet build the same warehouse (issue 3, "done when").
 
-The shared PDF (../shared/fixtures/r04_sheet_calc.pdf, re-rendered by a spreadsheet program) wraps
+The FY2022 PDF (tests/fixtures/r04_sheet_calc.pdf, re-rendered by a spreadsheet program) wraps
 its cells at other widths than the city's export and lost a few of its line breaks; both readers
 give the cells' logical lines and the KPI parser reads targets wherever the line breaks fall, so
 every mart is the same — strings compared without white space, the source_* columns aside.
