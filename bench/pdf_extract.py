@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pdfplumber
 
-from pipeline.extract.pdf_sheet import read_pdf_sheet
+from pipeline.extract.pdf import read_pdf_sheet
 
 FY2022_PDF = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "r04_sheet_calc.pdf"
 

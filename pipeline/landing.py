@@ -28,7 +28,7 @@ def _reader_version() -> str:
     """A hash of the readers' code (and of this module, which peeks at titles): landed rows and cached
     titles from another version are read again."""
     digest = hashlib.sha256()
-    for path in [*sorted((Path(__file__).parent / "extract").glob("*.py")), Path(__file__)]:
+    for path in [*sorted((Path(__file__).parent / "extract").rglob("*.py")), Path(__file__)]:
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
@@ -119,7 +119,7 @@ def _peek_fiscal_year(path: Path) -> dict:
         return {"fiscal_year": None, "problem": NOT_A_PDF}
     try:
         if is_pdf(path):
-            from pipeline.extract.pdf_sheet import first_page_text
+            from pipeline.extract.pdf import first_page_text
 
             text = first_page_text(path)
         else:

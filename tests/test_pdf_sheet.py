@@ -12,7 +12,7 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
 from pipeline.extract.layout import compact, join_text
-from pipeline.extract.pdf_sheet import read_pdf_sheet
+from pipeline.extract.pdf import read_pdf_sheet
 from pipeline.extract.records import ROW_FIELDS, Sheet, SheetError
 from conftest import FY2022_PDF, FY2022_TEXT
 from tests.pdf_fixtures import A3_LANDSCAPE, A4_LANDSCAPE, PdfLayout, write_sheet_pdf
@@ -201,18 +201,18 @@ def test_fy2022_fixture_gives_logical_lines(fy2022_pdf: Sheet) -> None:
 
 
 def _chars(text: str, x0: float, widths: dict[str, float], size: float = 6.0, top: float = 0.0) -> list:
-    from pipeline.extract.pdf_sheet import _Char
+    from pipeline.extract.pdf.objects import Char
 
     out = []
     for ch in text:
         width = widths.get(ch, size)
-        out.append(_Char(ch, x0, x0 + width, top, top + size))
+        out.append(Char(ch, x0, x0 + width, top, top + size))
         x0 += width
     return out
 
 
 def test_a_line_is_full_when_the_next_lines_start_would_not_have_fitted() -> None:
-    from pipeline.extract.pdf_sheet import _wraps
+    from pipeline.extract.pdf.lines import wraps
 
     narrow = {c: 3.0 for c in "0123456789,abc"}
     # A cell from x = 0 to 100, text padded 1 on the left: 98 of room, 16 full-width characters (96).
@@ -225,18 +225,18 @@ def test_a_line_is_full_when_the_next_lines_start_would_not_have_fitted() -> Non
         _chars("か" * 14 + "abc", 1.0, narrow),  # gap 5: full
         _chars("abc d", 1.0, narrow),            # the last line: measured against one character
     ]
-    assert _wraps(lines, 0.0, 100.0, 6.0) == (True, False, True, True, False, True, False)
+    assert wraps(lines, 0.0, 100.0, 6.0) == (True, False, True, True, False, True, False)
 
 
 def test_a_shrunk_cell_of_unwrapped_lines_has_no_soft_wraps() -> None:
-    from pipeline.extract.pdf_sheet import _wraps
+    from pipeline.extract.pdf.lines import wraps
 
     # Shrink-to-fit: printed at 4 on a page of 6, the widest line just fills the cell (98 of room).
     lines = [_chars("あ" * 24 + "い", 1.0, {}, size=4.0), _chars("う" * 20, 1.0, {}, size=4.0)]
     lines[0] = lines[0][:-1] + _chars("い", 97.0, {"い": 2.0}, size=4.0)
-    assert _wraps(lines, 0.0, 100.0, 6.0) == (False, False)
+    assert wraps(lines, 0.0, 100.0, 6.0) == (False, False)
     # The same lines at the page's own size are wrapped text: the first is full.
-    assert _wraps(lines, 0.0, 100.0, 4.0) == (True, False)
+    assert wraps(lines, 0.0, 100.0, 4.0) == (True, False)
 
 
 def test_text_wrapped_at_the_column_reads_back_as_its_logical_lines(fy2022_pdf: Sheet, tmp_path: Path) -> None:

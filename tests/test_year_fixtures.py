@@ -14,7 +14,7 @@ import pypdfium2
 import pytest
 
 from pipeline.extract.layout import ACHIEVEMENT_LABELS, CONTRIBUTION_LABELS, compact
-from pipeline.extract.pdf_sheet import read_pdf_sheet
+from pipeline.extract.pdf import read_pdf_sheet
 from pipeline.extract.records import ROW_FIELDS
 from pipeline.extract.text_export import parse_text_export, read_text_export
 from tests.text_fixtures import Quirks, render_text_export

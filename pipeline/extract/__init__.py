@@ -32,7 +32,7 @@ def read_sheet(path: str | Path, *, workers: int | None = None, on_page=None) ->
     if not pdf and path.suffix.lower() == ".pdf":
         raise SheetError(path.name, NOT_A_PDF)
     if pdf:
-        from pipeline.extract.pdf_sheet import read_pdf_sheet  # pdfplumber is only imported when needed
+        from pipeline.extract.pdf import read_pdf_sheet  # pdfplumber is only imported when needed
 
         return read_pdf_sheet(path, workers=workers, on_page=on_page)
     from pipeline.extract.text_export import read_text_export

@@ -14,6 +14,13 @@ ERA_BASE_YEAR = {"令和": 2018, "平成": 1988}
 
 TITLE_RE = re.compile(r"進行管理シート\s*[（(]\s*(令和|平成)\s*([0-9０-９]+|元)\s*年度\s*[）)]")
 
+# What a reader says of a file that is not a sheet it can read.
+NO_TITLE = "no sheet title 「…進行管理シート（令和N年度）」 found; is this a progress-management sheet?"
+NO_TEXT_LAYER = (
+    "the PDF has no text layer (a scan?): run it through OCR first (e.g. `ocrmypdf --language jpn in.pdf out.pdf`), "
+    "or use the city's original PDF or its text export"
+)
+
 ACHIEVEMENT_LABELS: dict[int, str] = {
     1: "目標を大きく上回って達成",
     2: "目標を上回って達成",
@@ -53,6 +60,18 @@ HEADER_WORDS = (
     "（評価）", "評価の理由", "今後の事業の方向性", "担当局", "No.", "No",
 )
 HEADER_ACHIEVEMENT_RE = re.compile(r"「?⑤?(令和|平成)[0-9０-９元]+年度の|取組内容」に対|する達成度|に対する達成度")
+
+
+# Characters that Japanese fonts draw with one glyph, written one way by Windows (CP932) software,
+# as the city's sheets are, and the other way by Unicode-native software. A PDF records the glyph,
+# so its text layer may give either (a browser's PDF printer gives 〜 for the sheet's ～); both
+# readers give the CP932 form, so a sheet reads the same from its PDF and its text export.
+_CP932_FORMS = str.maketrans({"〜": "～", "‖": "∥", "−": "－", "¢": "￠", "£": "￡", "¬": "￢", "—": "―"})
+
+
+def canonical_text(text: str) -> str:
+    """The text with each of the characters above in its CP932 form."""
+    return text.translate(_CP932_FORMS)
 
 
 def compact(text: str) -> str:

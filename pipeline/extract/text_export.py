@@ -170,7 +170,7 @@ def read_text_export(path: str | Path) -> Sheet:
 
 def parse_text_export(text: str, source: str) -> Sheet:
     """The rows of a text export given as a string; ``source`` names it in rows and errors."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    lines = layout.canonical_text(text).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     title = next((line.strip() for line in lines if layout.fiscal_year_from_title(line)), None)
     if title is None:
         raise SheetError(source, "no sheet title 「…進行管理シート（令和N年度）」 found; is this a progress-management sheet?")

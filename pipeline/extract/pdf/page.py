@@ -1,0 +1,189 @@
+"""One page of a sheet PDF: its title line and the bands of its table, each a section row or a
+grid row whose cells keep their identity, so a cell merged over several bands is recognisably one.
+
+Every character goes to exactly one cell; the page's own column-header row names the columns.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from pdfplumber.page import Page
+
+from pipeline.extract import layout
+from pipeline.extract.pdf.grid import Grid, ruled_grid
+from pipeline.extract.pdf.lines import char_lines, line_text, lines_of, usual_font_size, wraps
+from pipeline.extract.pdf.objects import Char, page_objects
+from pipeline.extract.records import SheetError
+
+# Header label of each column, matched against the whole header cell (NFKC, no whitespace).
+HEADER_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("initiative_no", re.compile(r"No\.?|NO\.?|番号")),
+    ("initiative_name", re.compile(r"取組名")),
+    ("project_name", re.compile(r"事務事業名")),
+    ("policy_code", re.compile(r"施策番号")),
+    ("description", re.compile(r"取組の内容")),
+    ("plan_fy", re.compile(r"(令和|平成)(\d+|元)年度の取組内容")),
+    ("achievement_code", re.compile(r".*に対する達成度|達成度")),
+    ("results", re.compile(r"取組内容の実績等?")),
+    ("contribution_code", re.compile(r"施策への貢献度(\(評価\))?")),
+    ("reason", re.compile(r"評価の理由")),
+    ("future_direction", re.compile(r"今後の事業の方向性")),
+    ("bureau", re.compile(r"担当局")),
+)
+COLUMN_FIELDS = tuple(name for name, _ in HEADER_LABELS)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A printed cell: `key` is the same for every band the cell spans (and unique in the file)."""
+
+    key: tuple[int, ...]  # (page, index of each printed cell it is made of)
+    lines: tuple[str, ...]
+    wraps: tuple[bool, ...]  # per line: it ends because the cell is full (a soft wrap)
+    open_below: bool  # the cell reaches the table's bottom edge with no rule under it
+
+
+@dataclass(frozen=True)
+class SectionRow:
+    page: int
+    level: str  # "pillar", "direction" or "subarea"
+    number: str | int
+    title: str
+
+
+@dataclass(frozen=True)
+class GridRow:
+    """One band of the table below the header, with the cell of every column field."""
+
+    page: int
+    cells: dict[str, Cell]
+
+
+@dataclass(frozen=True)
+class PageTable:
+    """What one page contributes: its title line, its bands in order, and whether it printed any text."""
+
+    page: int
+    title: str | None
+    rows: tuple[SectionRow | GridRow, ...]
+    has_text: bool = True
+
+
+def read_page(page: Page, source_file: str) -> PageTable:
+    """The title and table bands of one page; a page without a ruled table gives no bands."""
+    try:
+        chars, segments = page_objects(page)
+    except Exception as error:  # a damaged content stream; pdfminer raises many kinds
+        raise SheetError(source_file, f"unreadable page ({type(error).__name__}: {error})", page=page.page_number) from error
+    has_text = any(not char.text.isspace() for char in chars)
+    grid = ruled_grid(segments)
+    if grid is None:
+        return PageTable(page.page_number, title_of([lines_of(chars)]), (), has_text)
+    table = _Table(grid, chars)
+    header_end, columns = _header(table, source_file, page.page_number)
+    if any(first < header_end < end for first, end, _, _ in table.grid.spans):
+        # A cell cut by the page break, drawn without its top rule, runs up into the header.
+        table = _Table(table.grid.split_below(header_end - 1), chars)
+        header_end, columns = _header(table, source_file, page.page_number)
+    grid = table.grid
+    title = title_of([lines_of(table.outside), *(table.lines[i] for i in grid.cells_in_bands(0, header_end))])
+    rows: list[SectionRow | GridRow] = []
+    for band in range(header_end, grid.band_count):
+        band_chars = [char for i in grid.band_cells(band) for char in table.chars[i]]
+        printed = [char for char in band_chars if not char.text.isspace()]
+        if not printed:
+            continue
+        row = GridRow(page.page_number, {name: table.field_cell(page.page_number, band, cols) for name, cols in columns.items()})
+        # A section row's text starts at the table's left, where a grid row has its number and
+        # name; the grades, which every grid row has, tell a row cut by a page break from one.
+        starts_left = grid.column_at(min(char.x0 for char in printed)) <= columns["initiative_name"][-1]
+        graded = any(grades(row.cells["achievement_code"].lines, row.cells["contribution_code"].lines))
+        section = _section(page.page_number, band_chars) if starts_left and not graded else None
+        rows.append(section or row)
+    return PageTable(page.page_number, title, tuple(rows), has_text)
+
+
+class _Table:
+    """The grid with each cell's characters, printed lines and soft wraps."""
+
+    def __init__(self, grid: Grid, chars: list[Char]):
+        self.grid = grid
+        self.chars, self.outside = grid.assign(chars)
+        size = usual_font_size(self.chars)
+        self.lines: list[tuple[str, ...]] = []
+        self.wraps: list[tuple[bool, ...]] = []
+        for cell, found in enumerate(self.chars):
+            printed = char_lines(found)
+            x0, _, x1, _ = grid.box(cell)
+            self.lines.append(tuple(line_text(line) for line in printed))
+            self.wraps.append(wraps(printed, x0, x1, size))
+
+    def field_cell(self, page: int, band: int, columns: list[int]) -> Cell:
+        """The cell of a field in a band; where the rows divide a header's column further, its
+        cells read left to right as one."""
+        indexes = tuple(dict.fromkeys(self.grid.owner(band, column) for column in columns))
+        return Cell(
+            (page, *indexes),
+            tuple(line for i in indexes for line in self.lines[i]),
+            tuple(wrap for i in indexes for wrap in self.wraps[i]),
+            open_below=any(self.grid.spans[i][1] == self.grid.band_count for i in indexes),
+        )
+
+
+def _header(table: _Table, source_file: str, page: int) -> tuple[int, dict[str, list[int]]]:
+    """Where the column-header bands end, and the columns of every field.
+
+    The header is the first run of bands with a cell naming a column; it ends where its shortest
+    labelled cell does. A column takes the label of the narrowest header cell over it; the No.
+    column has no label of its own in the city's layout but sits under the 取組名 cell, so the
+    first of two 取組名 columns is the No."""
+    grid = table.grid
+    labels: dict[int, str] = {}
+    for index, text in enumerate(table.lines):
+        compact = layout.compact("".join(text))
+        label = next((name for name, pattern in HEADER_LABELS if pattern.fullmatch(compact)), None)
+        if label is not None:
+            labels[index] = label
+    if not labels:
+        raise SheetError(source_file, "the table has no column-header row (取組名, 事務事業名, …)", page=page)
+    start = min(grid.spans[cell][0] for cell in labels)
+    end = min(grid.spans[cell][1] for cell in labels)
+    header_cells = [cell for cell in grid.cells_in_bands(start, end) if cell in labels]
+    columns: dict[str, list[int]] = {}
+    for column in range(grid.column_count):
+        over = [cell for cell in header_cells if grid.spans[cell][2] <= column < grid.spans[cell][3]]
+        if over:
+            narrowest = min(over, key=lambda cell: grid.spans[cell][3] - grid.spans[cell][2])
+            columns.setdefault(labels[narrowest], []).append(column)
+    if "initiative_no" not in columns and len(columns.get("initiative_name", ())) > 1:
+        columns["initiative_no"] = [columns["initiative_name"].pop(0)]
+    missing = [name for name in COLUMN_FIELDS if name not in columns]
+    if missing:
+        raise SheetError(source_file, f"the column header lacks {', '.join(missing)}", page=page)
+    return end, columns
+
+
+def title_of(texts: list[tuple[str, ...]]) -> str | None:
+    """The first line naming a fiscal year (the sheet's title), if any."""
+    return next((line.strip() for text in texts for line in text if layout.fiscal_year_from_title(line)), None)
+
+
+def _section(page: int, band_chars: list[Char]) -> SectionRow | None:
+    """The band as a section row, if its text is one. The text is read from the whole band, not
+    cell by cell, as a producer may leave the row unmerged and let the text run across its cells."""
+    text = layout.join_name(list(lines_of(band_chars)))
+    for level, parse in (("pillar", layout.parse_pillar), ("direction", layout.parse_direction), ("subarea", layout.parse_subarea)):
+        parsed = parse(text)
+        if parsed is not None:
+            return SectionRow(page, level, *parsed)
+    return None
+
+
+def grades(achievement: tuple[str, ...], contribution: tuple[str, ...]) -> tuple[bool, bool]:
+    """Whether each grade cell starts with a grade (「３．…」, 「A．…」)."""
+    return (
+        bool(layout.ACHIEVEMENT_START_RE.match(layout.join_text(list(achievement)))),
+        bool(layout.CONTRIBUTION_START_RE.match(layout.join_text(list(contribution)))),
+    )
