@@ -3,8 +3,15 @@
 The layout follows the city's: title above a ruled table, the column-header row on every page,
 full-width section rows, and an initiative's shared cells (No., 取組名, 取組の内容, 令和N年度の取組内容)
 merged over its sub-rows. Geometry is the city's A3 landscape sheet scaled to the page, so any page
-size works. A page break can fall between an initiative's sub-rows or, on request, inside a row;
-the cells it cuts continue on the next page, their remaining lines at the top of the new part.
+size works. A page break can fall between an initiative's sub-rows or, on request, inside a row.
+
+What a break cuts is drawn the way a chosen producer draws it (`PdfLayout.cut_text`, `cut_rules`):
+a cut cell's lines that fit on the first page there and the rest at the top of its part on the next
+(a browser); the whole text on both pages, each time clipped to that page's part of the cell, so the
+other part is in the content stream but invisible (a spreadsheet program); or a merged cell's text
+printed again, whole, on the next page. The cut cell's rules at the break are drawn or left out;
+borders are drawn per cell side, and the header row leaves its bottom to the row below it, so a
+continuation without its top rule runs up into the header, as in a spreadsheet's shared borders.
 
 Fonts are embedded TrueType (IPAex Gothic, DejaVu Sans for what IPAex lacks, such as ∘ U+2218), so
 every character reads back as itself; reportlab's built-in CID fonts would not.
@@ -67,6 +74,15 @@ class PdfLayout:
     # (initiative_no, sub_row) of rows that start a new page, and of rows a page break cuts in half.
     break_before: frozenset[tuple[int, int]] = frozenset()
     split_rows: frozenset[tuple[int, int]] = frozenset()
+    # How a cell cut by a page break is drawn: "split" (the lines that fit, then the rest), "clipped"
+    # (the whole text on both pages, clipped to each part) or "repeated" (merged cells: printed again
+    # on the next page; other cells split).
+    cut_text: str = "split"
+    # Whether a cut cell keeps its rule at the break (bottom on the first page, top on the next).
+    cut_rules: bool = True
+    # A shaded header row (its fill is an edge too), or a plain one whose bottom is only the rule
+    # of the row below.
+    header_fill: bool = True
 
 
 def write_sheet_pdf(path: Path, sheet: Sheet, layout: PdfLayout = PdfLayout()) -> tuple[SheetRow, ...]:
@@ -133,20 +149,30 @@ def _wrap(text: str, width: float, size: float) -> list[str]:
 
 @dataclass
 class _Content:
-    """A cell's lines at one font size."""
+    """A cell's lines at one font size; `offset` moves them from the top of the part of the cell
+    they are drawn in (up, where a clipped part shows the text cut off above it)."""
 
     lines: list[str]
     size: float
+    offset: float = 0.0
+    clipped: bool = False
 
     @property
     def line_height(self) -> float:
         return self.size * LEADING
 
     def height(self, padding: float) -> float:
-        return len(self.lines) * self.line_height + 2 * padding if self.lines else 0.0
+        if not self.lines:
+            return 0.0
+        return max(0.0, len(self.lines) * self.line_height + 2 * padding + self.offset)
 
-    def cut(self, height: float, padding: float) -> tuple[_Content, _Content]:
+    def cut(self, height: float, padding: float, mode: str) -> tuple[_Content, _Content]:
+        """The part of the cell's text above a cut `height` below its top, and the part below."""
+        if mode == "clipped":
+            return replace(self, clipped=True), replace(self, offset=self.offset - height, clipped=True)
         fit = max(0, math.floor((height - 2 * padding) / self.line_height + 1e-6))
+        if mode == "repeated":
+            return _Content(self.lines[:fit], self.size), self
         return _Content(self.lines[:fit], self.size), _Content(self.lines[fit:], self.size)
 
 
@@ -168,6 +194,7 @@ class _SubRow:
     key: tuple[int, int]
     cells: dict[str, _Content]
     continued: bool = False  # the rest of a row cut by the page break before it
+    continues: bool = False  # the first part of a row cut by the page break after it
 
 
 @dataclass
@@ -176,6 +203,8 @@ class _Block:
 
     shared: dict[str, _Content]
     rows: list[_SubRow] = field(default_factory=list)
+    continued: bool = False  # the rest of an initiative cut by the page break before it
+    continues: bool = False
 
 
 def _items(rows: tuple[SheetRow, ...]) -> list[str | list[SheetRow]]:
@@ -255,15 +284,31 @@ class _Writer:
         column = self.column[name]
         return self.content(text, column, column + 1, wrap=name not in TEXT_FIELDS)
 
-    def draw_cell(self, first: int, end: int, top: float, height: float, content: _Content, shade: float | None = None) -> None:
+    def draw_cell(
+        self, first: int, end: int, top: float, height: float, content: _Content,
+        shade: float | None = None, rule_top: bool = True, rule_bottom: bool = True,
+    ) -> None:
         x0, x1 = self.x[first], self.x[end]
+        y0, y1 = self.height - top - height, self.height - top
         if shade is not None:
             self.canvas.setFillGray(shade)
-            self.canvas.rect(x0, self.height - top - height, x1 - x0, height, stroke=0, fill=1)
+            self.canvas.rect(x0, y0, x1 - x0, height, stroke=0, fill=1)
             self.canvas.setFillGray(0)
-        self.canvas.rect(x0, self.height - top - height, x1 - x0, height, stroke=1, fill=0)
+        self.canvas.line(x0, y0, x0, y1)
+        self.canvas.line(x1, y0, x1, y1)
+        if rule_top:
+            self.canvas.line(x0, y1, x1, y1)
+        if rule_bottom:
+            self.canvas.line(x0, y0, x1, y0)
+        if content.clipped:
+            self.canvas.saveState()
+            path = self.canvas.beginPath()
+            path.rect(x0, y0, x1 - x0, height)
+            self.canvas.clipPath(path, stroke=0, fill=0)
         for i, line in enumerate(content.lines):
-            self.draw_text(x0 + self.padding, top + self.padding + i * content.line_height, line, content.size)
+            self.draw_text(x0 + self.padding, top + self.padding + content.offset + i * content.line_height, line, content.size)
+        if content.clipped:
+            self.canvas.restoreState()
 
     def draw_text(self, x: float, top: float, text: str, size: float) -> None:
         baseline = self.height - top - size * 0.88
@@ -306,7 +351,7 @@ class _Writer:
         contents = [(first, end, self.content(label, first, end)) for first, end, label in cells]
         height = max(content.height(self.padding) for _, _, content in contents)
         for first, end, content in contents:
-            self.draw_cell(first, end, top, height, content, shade=0.85)
+            self.draw_cell(first, end, top, height, content, shade=0.85 if self.layout.header_fill else None, rule_bottom=False)
         return height
 
     # placing sheet items
@@ -378,10 +423,11 @@ class _Writer:
         """The block cut `cut` below its top: the part above with its row heights, and the part below.
 
         A cell the cut crosses keeps the lines that fit; the others start its part on the next page."""
-        upper, lower = _Block({}), _Block({})
+        upper, lower = _Block({}, continued=block.continued, continues=True), _Block({}, continued=True)
         upper_heights: list[float] = []
+        own_mode = "split" if self.layout.cut_text == "repeated" else self.layout.cut_text
         for name, content in block.shared.items():
-            upper.shared[name], lower.shared[name] = content.cut(cut, self.padding)
+            upper.shared[name], lower.shared[name] = content.cut(cut, self.padding, self.layout.cut_text)
         top = 0.0
         for row, height in zip(block.rows, heights):
             if top + height <= cut + 1e-6:
@@ -392,10 +438,11 @@ class _Writer:
             else:
                 above, below = {}, {}
                 for name, content in row.cells.items():
-                    above[name], below[name] = content.cut(cut - top, self.padding)
-                upper.rows.append(_SubRow(row.key, above, row.continued))
+                    above[name], below[name] = content.cut(cut - top, self.padding, own_mode)
+                rest = any(content.height(self.padding) > 0 for content in below.values())
+                upper.rows.append(_SubRow(row.key, above, row.continued, continues=rest))
                 upper_heights.append(cut - top)
-                if any(content.lines for content in below.values()):
+                if rest:
                     lower.rows.append(_SubRow(row.key, below, continued=True))
             top += height
         if not lower.rows:
@@ -406,14 +453,19 @@ class _Writer:
 
     def draw_block(self, block: _Block, heights: list[float]) -> None:
         total = sum(heights)
+        closed = self.layout.cut_rules
         for name, content in block.shared.items():
-            self.draw_cell(self.column[name], self.column[name] + 1, self.y, total, content)
+            column = self.column[name]
+            self.draw_cell(column, column + 1, self.y, total, content,
+                           rule_top=closed or not block.continued, rule_bottom=closed or not block.continues)
         top = self.y
         for row, height in zip(block.rows, heights):
             if not row.continued:
                 self.row_pages[row.key] = self.page
             for name, content in row.cells.items():
-                self.draw_cell(self.column[name], self.column[name] + 1, top, height, content)
+                column = self.column[name]
+                self.draw_cell(column, column + 1, top, height, content,
+                               rule_top=closed or not row.continued, rule_bottom=closed or not row.continues)
             top += height
         self.y += total
         self.empty_page = False

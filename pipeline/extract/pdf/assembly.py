@@ -100,8 +100,12 @@ class _Joiner:
             above, below = self.resolve(previous.cells[name]), self.resolve(cell)
             if above == below:
                 continue
-            repeated = name in INITIATIVE_FIELDS and layout.compact("".join(self.text[below])) == layout.compact("".join(self.text[above]))
-            if _blank(self.text[below]) or repeated:
+            if _blank(self.text[below]):
+                self.alias[below] = above
+            elif name in INITIATIVE_FIELDS and _reprinted(self.text[above], self.text[below]):
+                # The merged cell printed again on this page: the longer printing is the whole text.
+                if len(layout.compact("".join(self.text[below]))) > len(layout.compact("".join(self.text[above]))):
+                    self.text[above], self.wraps[above] = self.text[below], self.wraps[below]
                 self.alias[below] = above
             elif cut_row:
                 self.text[above] += self.text[below]
@@ -211,3 +215,10 @@ def _initiative_rows(
         else:
             out.append(sheet_row)
     return out
+
+
+def _reprinted(above: tuple[str, ...], below: tuple[str, ...]) -> bool:
+    """Whether one printing of a merged cell starts with the other: the same text printed on both
+    pages of a break, whole or as far as each part had room."""
+    first, second = layout.compact("".join(above)), layout.compact("".join(below))
+    return first.startswith(second) or second.startswith(first)

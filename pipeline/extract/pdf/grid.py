@@ -61,13 +61,6 @@ class Grid:
                 span[1], span[2], span[3] = max(span[1], band + 1), min(span[2], column), max(span[3], column + 1)
         self.spans: list[tuple[int, int, int, int]] = [tuple(span) for span in bounds]
 
-    def split_below(self, band: int) -> Grid:
-        """The grid with a rule across the whole table under `band`: the column-header row ends there
-        even where a producer left out the rule between it and a cell cut by the page break."""
-        ruled_below = [list(row) for row in self._ruled_below]
-        ruled_below[band] = [True] * self.column_count
-        return Grid(self.xs, self.ys, ruled_below, self._ruled_right)
-
     def owner(self, band: int, column: int) -> int:
         return self._owner[band][column]
 
@@ -103,8 +96,11 @@ class Grid:
         return found, outside
 
 
-def ruled_grid(segments: Sequence[Segment]) -> Grid | None:
-    """The grid of the page's largest ruled structure (the table), or None if it has none."""
+def ruled_grid(segments: Sequence[Segment], ruled_at: float | None = None) -> Grid | None:
+    """The grid of the page's largest ruled structure (the table), or None if it has none.
+
+    `ruled_at` adds a rule across the whole table at that height: the column-header row ends there
+    even where a producer left out the rule between it and a cell cut by the page break."""
     table = _largest_structure(segments)
     horizontal = [s for s in table if s.horizontal]
     vertical = [s for s in table if not s.horizontal]
@@ -112,6 +108,8 @@ def ruled_grid(segments: Sequence[Segment]) -> Grid | None:
         return None
     top, bottom = min(s.start for s in vertical), max(s.end for s in vertical)
     x_groups = _groups([s.position for s in vertical])
+    extra = [] if ruled_at is None else [Segment(True, ruled_at, min(s.position for s in vertical), max(s.position for s in vertical))]
+    horizontal += extra
     y_groups = _groups([top, bottom, *(s.position for s in horizontal if top - SNAP <= s.position <= bottom + SNAP)])
     xs, ys = [_middle(group) for group in x_groups], [_middle(group) for group in y_groups]
     if len(xs) < 2 or len(ys) < 2:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pdfplumber.page import Page
 
 from pipeline.extract import layout
-from pipeline.extract.pdf.grid import Grid, ruled_grid
+from pipeline.extract.pdf.grid import SNAP, Grid, ruled_grid
 from pipeline.extract.pdf.lines import char_lines, line_text, lines_of, usual_font_size, wraps
 from pipeline.extract.pdf.objects import Char, page_objects
 from pipeline.extract.records import SheetError
@@ -42,7 +42,6 @@ class Cell:
     key: tuple[int, ...]  # (page, index of each printed cell it is made of)
     lines: tuple[str, ...]
     wraps: tuple[bool, ...]  # per line: it ends because the cell is full (a soft wrap)
-    open_below: bool  # the cell reaches the table's bottom edge with no rule under it
 
 
 @dataclass(frozen=True)
@@ -82,11 +81,10 @@ def read_page(page: Page, source_file: str) -> PageTable:
     if grid is None:
         return PageTable(page.page_number, title_of([lines_of(chars)]), (), has_text)
     table = _Table(grid, chars)
+    bottom = _header_bottom(table, source_file, page.page_number)
+    if bottom is not None:
+        table = _Table(ruled_grid(segments, ruled_at=bottom), chars)
     header_end, columns = _header(table, source_file, page.page_number)
-    if any(first < header_end < end for first, end, _, _ in table.grid.spans):
-        # A cell cut by the page break, drawn without its top rule, runs up into the header.
-        table = _Table(table.grid.split_below(header_end - 1), chars)
-        header_end, columns = _header(table, source_file, page.page_number)
     grid = table.grid
     title = title_of([lines_of(table.outside), *(table.lines[i] for i in grid.cells_in_bands(0, header_end))])
     rows: list[SectionRow | GridRow] = []
@@ -128,8 +126,46 @@ class _Table:
             (page, *indexes),
             tuple(line for i in indexes for line in self.lines[i]),
             tuple(wrap for i in indexes for wrap in self.wraps[i]),
-            open_below=any(self.grid.spans[i][1] == self.grid.band_count for i in indexes),
         )
+
+
+def _label(lines: tuple[str, ...]) -> tuple[str, int] | None:
+    """The column label a cell's first lines spell (as many lines as spell one), and their count."""
+    for count in range(len(lines), 0, -1):
+        compact = layout.compact("".join(lines[:count]))
+        label = next((name for name, pattern in HEADER_LABELS if pattern.fullmatch(compact)), None)
+        if label is not None:
+            return label, count
+    return None
+
+
+def _header_bottom(table: _Table, source_file: str, page: int) -> float | None:
+    """Where the header row must be cut off from cells below it, or None where its rule does that.
+
+    A cell cut by the page break and drawn without its top rule runs up into the header cell
+    above it, which then holds the label and the cell's first lines, or the label alone. The
+    header ends below the lowest label line: at the band boundary there, or where the cut cell's
+    first line starts if the producer drew no rule across the table at all."""
+    grid = table.grid
+    labelled = {cell: found for cell, lines in enumerate(table.lines) if (found := _label(lines))}
+    if not labelled:
+        raise SheetError(source_file, "the table has no column-header row (取組名, 事務事業名, …)", page=page)
+    # The header is the table's first labelled band; a body cell that happens to start with a
+    # label's words starts further down.
+    first_band = min(grid.spans[cell][0] for cell in labelled)
+    labelled = {cell: found for cell, found in labelled.items() if grid.spans[cell][0] == first_band}
+    label_bottom = max(
+        max(char.bottom for line in char_lines(table.chars[cell])[:count] for char in line)
+        for cell, (_, count) in labelled.items()
+    )
+    after = [line[0].top for cell, (_, count) in labelled.items() for line in char_lines(table.chars[cell])[count:count + 1]]
+    content_top = min(after, default=None)
+    below = [y for y in grid.ys if y >= label_bottom - SNAP and (content_top is None or y <= content_top + SNAP)]
+    if not below:
+        return (label_bottom + content_top) / 2 if content_top is not None else label_bottom
+    boundary = grid.ys.index(below[0])
+    crossed = any(first < boundary < end for first, end, _, _ in grid.spans)
+    return below[0] if crossed else None
 
 
 def _header(table: _Table, source_file: str, page: int) -> tuple[int, dict[str, list[int]]]:
@@ -140,12 +176,7 @@ def _header(table: _Table, source_file: str, page: int) -> tuple[int, dict[str, 
     column has no label of its own in the city's layout but sits under the 取組名 cell, so the
     first of two 取組名 columns is the No."""
     grid = table.grid
-    labels: dict[int, str] = {}
-    for index, text in enumerate(table.lines):
-        compact = layout.compact("".join(text))
-        label = next((name for name, pattern in HEADER_LABELS if pattern.fullmatch(compact)), None)
-        if label is not None:
-            labels[index] = label
+    labels = {cell: found[0] for cell, lines in enumerate(table.lines) if (found := _label(lines)) and found[1] == len(lines)}
     if not labels:
         raise SheetError(source_file, "the table has no column-header row (取組名, 事務事業名, …)", page=page)
     start = min(grid.spans[cell][0] for cell in labels)
