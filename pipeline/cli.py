@@ -56,18 +56,27 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _extract(path: Path, progress: bool) -> int:
+    """The sheet's rows as JSON lines, if the build would load it whole: checked as the build checks
+    it (pipeline.extract.validation), and otherwise no rows but the reasons, each naming the file."""
     from pipeline.extract import SheetError, read_sheet
+    from pipeline.extract.validation import validate
 
     def show(done: int, total: int) -> None:
         print(f"\r{path.name}: page {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
 
     try:
-        sheet = read_sheet(path, on_page=show if progress else None)
+        sheet = validate(read_sheet(path, on_page=show if progress else None))
     except SheetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    for problem in sheet.problems:
-        print(f"warning: {problem.source_file}, {problem.row or 'sheet'}: {problem.reason} (row left out)", file=sys.stderr)
+    if sheet.problems:
+        for problem in sheet.problems:
+            where = ", ".join(str(part) for part in (f"page {problem.page}" if problem.page else None, problem.row) if part)
+            print(f"error: {problem.source_file}{', ' + where if where else ''}: {problem.reason}", file=sys.stderr)
+        count = len(sheet.problems)
+        print(f"error: {sheet.source_file}: no rows printed; a build would not load this sheet whole "
+              f"({count} problem{'s' if count > 1 else ''} above)", file=sys.stderr)
+        return 1
     sys.stdout.reconfigure(encoding="utf-8")
     try:
         for row in sheet.rows:
@@ -76,7 +85,7 @@ def _extract(path: Path, progress: bool) -> int:
     except BrokenPipeError:
         # The reader (``| head``) has seen enough; that is not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 1 if sheet.problems else 0
+    return 0
 
 
 def _build(raw_dir: Path | None, warehouse: Path | None, quiet: bool) -> int:

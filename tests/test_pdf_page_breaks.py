@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.extract.pdf import read_pdf_sheet
+from pipeline.extract.pdf.assembly import assemble_sheet
+from pipeline.extract.pdf.page import COLUMN_FIELDS, Cell, GridRow, PageTable, SectionRow
 from pipeline.extract.records import Sheet, SheetError
 from tests.pdf_fixtures import A3_LANDSCAPE, A4_LANDSCAPE, PdfLayout, write_sheet_pdf
 
@@ -71,3 +73,63 @@ def test_breaks_inside_rows_and_initiatives_on_every_page_of_the_whole_sheet(fy2
 def test_a_break_before_an_initiatives_first_row_needs_no_joining(excerpt: Sheet, tmp_path: Path) -> None:
     layout = replace(PRODUCERS["clipped_open"], page_size=A3_LANDSCAPE, break_before=frozenset({(62, 1)}))
     _read_back(excerpt, layout, tmp_path / "between.pdf")
+
+
+# --- the joining rules on hand-made pages ---------------------------------------------------------
+
+TITLE = "川崎市国際施策推進プラン第３期実行プログラム進行管理シート（令和４年度）"
+SECTIONS = (SectionRow(1, "pillar", "Ⅰ", "柱"), SectionRow(1, "direction", 1, "方向"), SectionRow(1, "subarea", 1, "分野"))
+
+
+def _row(page: int, band: int, number: str, *, graded: bool = True, shared_with: GridRow | None = None, **texts: str) -> GridRow:
+    """A grid row; `shared_with` gives it that row's merged cells (the same printed cells)."""
+    own = {"project_name": "事業", "policy_code": "１－１－１", "results": "実績", "reason": "理由", "future_direction": "方向性",
+           "bureau": "総務企画局", "initiative_name": "取組", "description": "内容", "plan_fy": "計画", **texts}
+    if graded:
+        own = {"achievement_code": "３．ほぼ目標どおり", "contribution_code": "A．貢献している", **own}
+    cells = {}
+    for name in COLUMN_FIELDS:
+        if shared_with is not None and name in ("initiative_no", "initiative_name", "description", "plan_fy"):
+            cells[name] = shared_with.cells[name]
+        else:
+            text = number if name == "initiative_no" else own.get(name, "")
+            cells[name] = Cell((page, band, COLUMN_FIELDS.index(name)), (text,) if text else (), (False,) if text else ())
+    return GridRow(page, cells)
+
+
+def test_a_continuation_after_a_section_row_cannot_be_placed() -> None:
+    first = PageTable(1, TITLE, (*SECTIONS, _row(1, 3, "1"), SectionRow(1, "subarea", 2, "次の分野")))
+    second = PageTable(2, TITLE, (_row(2, 0, "", graded=False, results="続き"),))
+    with pytest.raises(SheetError, match=r"^x\.pdf, page 2: the first row has no initiative number \(No\.\) of its own, but the page before ends with a section row \(次の分野\)"):
+        assemble_sheet("x.pdf", [first, second])
+
+
+def test_a_row_without_a_number_inside_a_page_is_an_error_naming_the_row_before() -> None:
+    page = PageTable(1, TITLE, (*SECTIONS, _row(1, 3, "1"), _row(1, 4, "")))
+    with pytest.raises(SheetError, match=r"^x\.pdf, page 1: a row without an initiative number \(No\.\) \(after No\. 1 \(1\)\)"):
+        assemble_sheet("x.pdf", [page])
+
+
+def test_a_cut_row_joins_the_row_above_never_the_row_below() -> None:
+    first = PageTable(1, TITLE, (*SECTIONS, _row(1, 3, "1", results="上の半分")))
+    second = PageTable(2, TITLE, (_row(2, 0, "", graded=False, results="下の半分"), _row(2, 1, "2", results="次の行")))
+    sheet = assemble_sheet("x.pdf", [first, second])
+    assert [(row.initiative_no, row.results) for row in sheet.rows] == [(1, "上の半分\n下の半分"), (2, "次の行")]
+
+
+def test_a_graded_row_after_the_break_is_the_next_sub_row_of_the_merged_initiative() -> None:
+    top = _row(1, 3, "5")
+    first = PageTable(1, TITLE, (*SECTIONS, top))
+    continuation = _row(2, 0, "", initiative_name="", description="", plan_fy="", policy_code="幸区")
+    second = PageTable(2, TITLE, (continuation, _row(2, 1, "", shared_with=continuation, policy_code="中原区")))
+    sheet = assemble_sheet("x.pdf", [first, second])
+    assert [(row.initiative_no, row.sub_row, row.policy_code, row.initiative_name) for row in sheet.rows] == [
+        (5, 1, "1-1-1", "取組"), (5, 2, "幸区", "取組"), (5, 3, "中原区", "取組")]
+    assert [row.source_page for row in sheet.rows] == [1, 2, 2]
+
+
+def test_a_number_printed_again_after_the_break_continues_the_initiative() -> None:
+    first = PageTable(1, TITLE, (*SECTIONS, _row(1, 3, "7")))
+    second = PageTable(2, TITLE, (_row(2, 0, "7", policy_code="幸区"),))
+    sheet = assemble_sheet("x.pdf", [first, second])
+    assert [(row.initiative_no, row.sub_row) for row in sheet.rows] == [(7, 1), (7, 2)]

@@ -256,3 +256,21 @@ def test_text_wrapped_at_the_column_reads_back_as_its_logical_lines(fy2022_pdf: 
     (got,) = read_pdf_sheet(path).rows
     assert got.results.split("\n") == logical["results"]
     assert got.plan_fy.split("\n") == logical["plan_fy"]
+
+
+def test_a_scan_without_a_text_layer_is_refused_with_advice(tmp_path: Path) -> None:
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+
+    from pipeline.extract.pdf import first_page_text
+
+    path = tmp_path / "scan.pdf"
+    canvas = Canvas(str(path), pagesize=A3_LANDSCAPE)
+    for _ in range(2):
+        canvas.drawImage(ImageReader(Image.new("L", (400, 280), 200)), 20, 20, width=1150, height=800)
+        canvas.showPage()
+    canvas.save()
+    with pytest.raises(SheetError, match=r"^scan\.pdf: the PDF has no text layer \(a scan\?\): run it through OCR first \(e\.g\. `ocrmypdf"):
+        read_pdf_sheet(path)
+    with pytest.raises(SheetError, match=r"no text layer"):
+        first_page_text(path)

@@ -263,3 +263,35 @@ def test_plan_keeps_target_lines_apart():
     assert wraps.join("results", plan).split("\n") == [
         "●" + "あ" * 30 + "相談件数：500件以上", "・" + "い" * 30 + "10:00から開始", "キングスカイフロントにおけるインキュベーション施設への累計入居企業数：14社以上",
     ]
+
+
+def test_an_export_printed_column_by_column_is_refused(fy2022_sheet):
+    """Some tools print a page's cells column by column: every No., then every 取組名, …; its cells
+    cannot be put back into rows, so the sheet is refused, not read into wrong rows."""
+    from text_fixtures import achievement_label, contribution_label, policy_code_printed, wrap
+
+    rows = [row for row in fy2022_sheet.rows if row.sub_row == 1][:8]
+    columns = [
+        lambda r: [str(r.initiative_no)], lambda r: wrap(r.initiative_name, 16), lambda r: wrap(r.project_name, 10),
+        lambda r: [policy_code_printed(r.policy_code)], lambda r: wrap(r.description, 38), lambda r: wrap(r.plan_fy, 74),
+        lambda r: wrap(achievement_label(r.achievement_code), 16), lambda r: wrap(r.results, 124),
+        lambda r: wrap(contribution_label(r.contribution_code), 16), lambda r: wrap(r.reason, 60),
+        lambda r: wrap(r.future_direction, 66), lambda r: wrap(r.bureau, 6),
+    ]
+    lines = [fy2022_sheet.title, ""]
+    pillar = rows[0]
+    lines += [f"【取組方針{pillar.pillar}】{pillar.pillar_title}", "", f"取組の方向性１ {pillar.direction_title}", "",
+              f"①{pillar.subarea_title}", ""]
+    for cell in columns:
+        for row in rows:
+            lines += [*cell(row), ""]
+    with pytest.raises(SheetError, match=r"^column\.txt, row at line \d+: the export's cells are not in row order: 8 達成度 grades in a run"):
+        parse_text_export("\n".join(lines), "column.txt")
+
+
+def test_a_row_without_its_contribution_grade_is_an_error_not_a_merged_row():
+    text = FY2022_TEXT.read_text(encoding="utf-8")
+    first = text.index("Ａ．貢献している") if "Ａ．貢献している" in text else text.index("A．貢献している")
+    broken = text[:first] + "（空欄）" + text[first + len("A．貢献している"):]
+    with pytest.raises(SheetError, match=r"a 達成度 grade without a 貢献度 grade before the next one"):
+        parse_text_export(broken, "broken.txt")

@@ -371,12 +371,25 @@ class _Parser:
     # anchors
 
     def _grade_anchors(self) -> list[tuple[tuple, tuple]]:
+        """The grade cells of every row: a 達成度 grade, then the row's 貢献度 grade. In row order the
+        two alternate; 達成度 grades in a run mean the export printed a page column by column, and
+        its cells cannot be put back into rows."""
         anchors = []
         i = 0
         while (ach := self._find_grade(i, _ACHIEVEMENT)) is not None:
             con = self._find_grade(ach[1], _CONTRIBUTION)
             if con is None:
                 raise self.error(self.pieces[ach[0]], "a 達成度 grade without a 貢献度 grade after it")
+            run = [ach]
+            while (more := self._find_grade(run[-1][1], _ACHIEVEMENT)) is not None and more[0] < con[0]:
+                run.append(more)
+            if len(run) > 2:
+                raise self.error(self.pieces[ach[0]], (
+                    f"the export's cells are not in row order: {len(run)} 達成度 grades in a run before a 貢献度 grade "
+                    "(the tool that made it printed the page column by column); export the sheet again row by row, "
+                    "or use its PDF"))
+            if len(run) == 2:
+                raise self.error(self.pieces[ach[0]], f"a 達成度 grade without a 貢献度 grade before the next one (line {self.pieces[run[1][0]].line})")
             anchors.append((ach, con))
             i = con[1]
         return anchors
