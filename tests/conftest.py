@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +18,19 @@ FY2022_TEXT = FIXTURES / "r04_sheet.txt"
 FY2022_PDF = FIXTURES / "r04_sheet_calc.pdf"
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+
+def comparable(value: object) -> object:
+    """A value as two readers' rows or two warehouses are compared: strings without white space
+    (the readers agree on the text, not on where a producer's wrapping broke its lines), inside
+    lists and structs too."""
+    if isinstance(value, str):
+        return re.sub(r"\s+", "", value)
+    if isinstance(value, (list, tuple)):
+        return tuple(comparable(item) for item in value)
+    if isinstance(value, dict):
+        return tuple((key, comparable(item)) for key, item in value.items())
+    return value
 
 
 def run_pipeline(*args: str, env: dict | None = None, check: bool = True, timeout: int = 600) -> subprocess.CompletedProcess:

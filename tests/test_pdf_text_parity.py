@@ -13,14 +13,13 @@ same rows (line breaks included) as the one built: the build is then the same to
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from conftest import FIXTURES, FY2022_TEXT, REPO, run_pipeline
+from conftest import FIXTURES, FY2022_TEXT, REPO, comparable, run_pipeline
 from pipeline.extract import read_sheet
 
 # The PDF built for each producer, and its others that must read to exactly the same rows.
@@ -42,17 +41,6 @@ def pdf_warehouse(request, tmp_path_factory) -> Path:
     target = tmp_path_factory.mktemp("pdf_warehouse") / "kawasaki_policy.duckdb"
     run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(target), env={"DAGSTER_HOME": str(home)})
     return target
-
-
-def comparable(value: object) -> object:
-    """A value as compared: strings without white space, inside lists and structs too."""
-    if isinstance(value, str):
-        return re.sub(r"\s+", "", value)
-    if isinstance(value, (list, tuple)):
-        return tuple(comparable(item) for item in value)
-    if isinstance(value, dict):
-        return tuple((key, comparable(item)) for key, item in value.items())
-    return value
 
 
 def marts(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:

@@ -62,18 +62,6 @@ HEADER_WORDS = (
 HEADER_ACHIEVEMENT_RE = re.compile(r"「?⑤?(令和|平成)[0-9０-９元]+年度の|取組内容」に対|する達成度|に対する達成度")
 
 
-# Characters that Japanese fonts draw with one glyph, written one way by Windows (CP932) software,
-# as the city's sheets are, and the other way by Unicode-native software. A PDF records the glyph,
-# so its text layer may give either (a browser's PDF printer gives 〜 for the sheet's ～); both
-# readers give the CP932 form, so a sheet reads the same from its PDF and its text export.
-_CP932_FORMS = str.maketrans({"〜": "～", "‖": "∥", "−": "－", "¢": "￠", "£": "￡", "¬": "￢", "—": "―"})
-
-
-def canonical_text(text: str) -> str:
-    """The text with each of the characters above in its CP932 form."""
-    return text.translate(_CP932_FORMS)
-
-
 def compact(text: str) -> str:
     """NFKC text with every whitespace removed: the form in which cells are compared."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.extract import layout
+from pipeline.extract.glyphs import canonical_text
 from pipeline.extract.merged_cells import Fragment, PrintedRow, resolve
 from pipeline.extract.records import RowProblem, Sheet, SheetError, SheetRow
 
@@ -170,7 +171,7 @@ def read_text_export(path: str | Path) -> Sheet:
 
 def parse_text_export(text: str, source: str) -> Sheet:
     """The rows of a text export given as a string; ``source`` names it in rows and errors."""
-    lines = layout.canonical_text(text).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    lines = canonical_text(text).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     title = next((line.strip() for line in lines if layout.fiscal_year_from_title(line)), None)
     if title is None:
         raise SheetError(source, "no sheet title 「…進行管理シート（令和N年度）」 found; is this a progress-management sheet?")

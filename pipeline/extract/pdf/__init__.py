@@ -7,6 +7,7 @@ Pages are independent, so multi-page files are read by a process pool.
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
@@ -25,6 +26,10 @@ from pipeline.extract.records import Sheet, SheetError
 __all__ = ["first_page_text", "read_pdf_sheet"]
 
 PageProgress = Callable[[int, int], None]
+
+# pdfminer warns of every font whose descriptor lacks metrics the reader does not use (browsers'
+# subset fonts have none); users would see a screen of them for a good file.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 # Measured: a process pool only pays for its start-up and second font parsing from three pages on.
 MIN_PAGES_FOR_POOL = 3

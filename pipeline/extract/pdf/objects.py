@@ -24,7 +24,7 @@ from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.utils import apply_matrix_pt, apply_matrix_rect
 from pdfplumber.page import Page
 
-from pipeline.extract import layout
+from pipeline.extract.glyphs import canonical_text
 
 # A filled rectangle this thin (pt) is a drawn line, not a cell background.
 THIN = 2.0
@@ -63,7 +63,7 @@ def page_objects(page: Page) -> tuple[list[Char], list[Segment]]:
     x_offset, y_offset = page.mediabox[0], page.mediabox[1]
 
     def char(text: str, x0: float, y0: float, x1: float, y1: float) -> Char:
-        return Char(layout.canonical_text(text), x0 + x_offset, x1 + x_offset, height - y1 + y_offset, height - y0 + y_offset)
+        return Char(canonical_text(text), x0 + x_offset, x1 + x_offset, height - y1 + y_offset, height - y0 + y_offset)
 
     def segment(horizontal: bool, position: float, start: float, end: float) -> Segment:
         if horizontal:
