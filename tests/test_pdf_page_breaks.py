@@ -133,3 +133,33 @@ def test_a_number_printed_again_after_the_break_continues_the_initiative() -> No
     second = PageTable(2, TITLE, (_row(2, 0, "7", policy_code="幸区"),))
     sheet = assemble_sheet("x.pdf", [first, second])
     assert [(row.initiative_no, row.sub_row) for row in sheet.rows] == [(7, 1), (7, 2)]
+
+
+# --- what is on paper -----------------------------------------------------------------------------
+
+
+def test_only_text_inside_the_clip_and_on_the_page_is_read(tmp_path: Path) -> None:
+    import pdfplumber
+    from reportlab.pdfgen.canvas import Canvas
+
+    from pipeline.extract.pdf.objects import page_objects
+    from tests.pdf_fixtures import _fonts
+
+    main, _ = _fonts()
+    path = tmp_path / "clip.pdf"
+    canvas = Canvas(str(path), pagesize=(400, 300))
+    canvas.setFont(main.fontName, 10)
+    canvas.drawString(20, 250, "見える")
+    canvas.drawString(20, -40, "紙の外")  # below the page
+    canvas.saveState()
+    clip = canvas.beginPath()
+    clip.rect(10, 100, 200, 50)
+    canvas.clipPath(clip, stroke=0, fill=0)
+    canvas.drawString(20, 120, "枠の中")
+    canvas.drawString(20, 60, "枠の外")  # drawn, but outside the clip
+    canvas.restoreState()
+    canvas.drawString(20, 60, "戻った")  # the clip ended with the graphics state
+    canvas.save()
+    with pdfplumber.open(path) as pdf:
+        chars, _ = page_objects(pdf.pages[0])
+    assert "".join(char.text for char in sorted(chars, key=lambda c: (c.top, c.x0))) == "見える枠の中戻った"

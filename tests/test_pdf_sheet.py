@@ -276,3 +276,24 @@ def test_a_scan_without_a_text_layer_is_refused_with_advice(tmp_path: Path) -> N
         read_pdf_sheet(path)
     with pytest.raises(SheetError, match=r"no text layer"):
         first_page_text(path)
+
+
+def test_pages_turned_by_rotate_and_wrapped_as_form_xobjects_read_the_same(tmp_path: Path) -> None:
+    """A PDF tool that re-saves a sheet may store each page as a portrait page, /Rotate 90, drawing
+    the original page as a turned form XObject (with its clips); on screen nothing changes."""
+    from conftest import FIXTURES
+
+    original = FIXTURES / "r04_sheet_calc_splits.pdf"
+    source, turned = pypdfium2.PdfDocument(original), pypdfium2.PdfDocument.new()
+    for index in range(len(source)):
+        width, height = source[index].get_size()
+        page = turned.new_page(height, width)
+        drawing = source.page_as_xobject(index, turned).as_pageobject()
+        drawing.transform(pypdfium2.PdfMatrix().rotate(-90).translate(height, 0))
+        page.insert_obj(drawing)
+        page.gen_content()
+        page.set_rotation(90)
+    path = tmp_path / "turned.pdf"
+    turned.save(path)
+    expected = read_pdf_sheet(original).rows
+    assert [replace(row, source_file="") for row in read_pdf_sheet(path).rows] == [replace(row, source_file="") for row in expected]

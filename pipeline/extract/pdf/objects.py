@@ -58,6 +58,9 @@ class Segment(NamedTuple):
 def page_objects(page: Page) -> tuple[list[Char], list[Segment]]:
     """The page's visible characters and its ruling lines."""
     device = _Recorder(page)
+    # What lies off the page is not on paper either: the page itself is the first clip.
+    x0, y0, x1, y1 = page.page_obj.mediabox
+    device.clip = (0.0, 0.0, x1 - x0, y1 - y0) if not page.page_obj.rotate % 180 else (0.0, 0.0, y1 - y0, x1 - x0)
     _ClippingInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
     height = page.height
     x_offset, y_offset = page.mediabox[0], page.mediabox[1]
