@@ -100,7 +100,7 @@ def _row(page: int, band: int, number: str, *, graded: bool = True, shared_with:
 def test_a_continuation_after_a_section_row_cannot_be_placed() -> None:
     first = PageTable(1, TITLE, (*SECTIONS, _row(1, 3, "1"), SectionRow(1, "subarea", 2, "次の分野")))
     second = PageTable(2, TITLE, (_row(2, 0, "", graded=False, results="続き"),))
-    with pytest.raises(SheetError, match=r"^x\.pdf, page 2: the first row has no initiative number \(No\.\) of its own, but the page before ends with a section row \(次の分野\)"):
+    with pytest.raises(SheetError, match=r"^x\.pdf, page 2: the first row has no initiative number \(No\.\) of its own, but the page before ends with a section row \(次の分野 after No\. 1\)"):
         assemble_sheet("x.pdf", [first, second])
 
 

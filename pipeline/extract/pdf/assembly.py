@@ -89,10 +89,12 @@ class _Joiner:
     def join_across_the_break(self, first: GridRow, rows: tuple[SectionRow | GridRow, ...]) -> tuple[SectionRow | GridRow, ...]:
         previous = self.rows[-1]
         if not isinstance(previous, GridRow):
+            last = next((row for row in reversed(self.rows) if isinstance(row, GridRow)), None)
+            after = f" after No. {layout.join_name(list(self.lines(last.cells['initiative_no'])))}" if last else ""
             raise SheetError(
                 self.source_file,
                 "the first row has no initiative number (No.) of its own, but the page before ends with a "
-                f"section row ({previous.title}), not a row it could continue; check the file's page breaks",
+                f"section row ({previous.title}{after}), not a row it could continue; check the file's page breaks",
                 page=first.page,
             )
         cut_row = not (self.has_grades(previous) and self.has_grades(first))
