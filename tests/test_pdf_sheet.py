@@ -240,8 +240,7 @@ def test_a_shrunk_cell_of_unwrapped_lines_has_no_soft_wraps() -> None:
 
 
 def test_text_wrapped_at_the_column_reads_back_as_its_logical_lines(fy2022_pdf: Sheet, tmp_path: Path) -> None:
-    from conftest import FY2022_PDF, FY2022_TEXT
-from tests.pdf_fixtures import COLUMNS, FONT_SIZE, PADDING, _wrap
+    from tests.pdf_fixtures import COLUMNS, FONT_SIZE, PADDING, _wrap
 
     sentence = "多様な活動団体等と協働し、誰もが身近に音楽を楽しめる環境づくりを進めることで、まちに音楽があふれ市民の豊かな心を育みます。"
     logical = {
