@@ -40,7 +40,7 @@ def test_every_row_is_complete(fy2022_sheet):
             if name != "source_page":
                 assert getattr(r, name) not in ("", None), (r.initiative_no, r.sub_row, name)
         assert "\n" not in r.initiative_name + r.project_name + r.bureau + r.policy_code
-        assert r.source_file == "000_4f888a4a0bd4f10d.txt" and r.source_page is None
+        assert r.source_file == FY2022_TEXT.name and r.source_page is None
 
 
 def test_sub_rows_are_numbered_in_sheet_order(fy2022_sheet):
