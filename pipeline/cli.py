@@ -35,10 +35,11 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--out", type=Path, default=None,
                         help="folder for index.html (default: report/ beside the warehouse)")
 
-    export = commands.add_parser("export", help="write every mart as Parquet, with a README of grain and columns")
+    export = commands.add_parser("export", help="write every mart as Parquet or CSV, with a README of grain and columns")
     export.add_argument("--warehouse", type=Path, default=None,
                         help=f"the DuckDB file to export (default: {settings.DEFAULT_WAREHOUSE})")
-    export.add_argument("--format", choices=["parquet"], default="parquet", help="file format (default: parquet)")
+    export.add_argument("--format", choices=["parquet", "csv"], default="parquet",
+                        help="file format (default: parquet; csv is UTF-8 with a BOM, for Excel)")
     export.add_argument("dir", type=Path, help="folder to write the files and README.md into")
 
     commands.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
