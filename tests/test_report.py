@@ -176,12 +176,14 @@ def test_without_the_crosswalk_mart_there_is_no_added_dropped_section(built_ware
 
 # ------------------------------------------------------------------------------------------ Chromium
 
-def chromium_screenshot(page: Path, png: Path, width: int, height: int) -> list[str]:
+def chromium_screenshot(page: Path, png: Path, width: int, height: int, fragment: str = "",
+                        wait_ms: int | None = None) -> list[str]:
     """Screenshot ``page`` in headless Chromium; the URLs the page requested over the network.
 
     Requests are read from Chromium's net log: the page's own have an initiator (``null`` for a
     file:// page) or the file:// site in their isolation key; Chromium's background requests
-    (updates, accounts) have neither. No host resolves, so nothing leaves the machine."""
+    (updates, accounts) have neither. No host resolves, so nothing leaves the machine. ``fragment`` is
+    appended to the page's URL; ``wait_ms`` gives a page's scripts that much virtual time to render."""
     assert Path(CHROMIUM).exists(), "chromium is missing: apt-get install chromium (make test installs it)"
     netlog = png.with_suffix(".netlog.json")
     profile = png.parent / f"{png.stem}-profile"
@@ -189,7 +191,8 @@ def chromium_screenshot(page: Path, png: Path, width: int, height: int) -> list[
         CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
         f"--user-data-dir={profile}", f"--screenshot={png}", f"--window-size={width},{height}",
-        f"--log-net-log={netlog}", "--host-resolver-rules=MAP * ~NOTFOUND", page.as_uri(),
+        f"--log-net-log={netlog}", "--host-resolver-rules=MAP * ~NOTFOUND",
+        *([f"--virtual-time-budget={wait_ms}"] if wait_ms else []), page.as_uri() + fragment,
     ], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and png.is_file(), result.stderr[-2000:]
     log = json.loads(netlog.read_text())
