@@ -41,9 +41,11 @@ system-deps:
 
 # A separate environment with a DuckDB 1.x client, as BI tools ship it: the tests open the
 # published warehouse with it.
-$(DUCKDB1)/bin/python: $(UV)
-	$(UV) venv --quiet --python 3.11 $(DUCKDB1)
+# (A stamp file: bin/python is a symlink whose target's old mtime made make redo the venv each time.)
+$(DUCKDB1)/.installed: $(UV)
+	$(UV) venv --quiet --clear --python 3.11 $(DUCKDB1)
 	$(UV) pip install --quiet --python $(DUCKDB1)/bin/python "duckdb==1.1.3"
+	touch $@
 
 # The Node.js client from npm into .tools/node (git-ignored): the tests open the warehouse with it.
 $(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API): | system-deps
@@ -51,7 +53,7 @@ $(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API): | system-deps
 	npm install --prefix $(NODE_CLIENT) --no-save --no-package-lock --no-audit --no-fund --loglevel=error "@duckdb/node-api@$(DUCKDB_NODE_API)"
 	touch $@
 
-test: install system-deps $(DUCKDB1)/bin/python $(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API)
+test: install system-deps $(DUCKDB1)/.installed $(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API)
 	$(PY) -m pytest -q
 
 ui: install
