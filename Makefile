@@ -8,8 +8,11 @@ VENV := .venv
 PY := $(VENV)/bin/python
 
 DUCKDB1 := $(TOOLS)/duckdb1
+# The Node.js DuckDB client (the one Node BI tools such as Evidence use), pinned; Node 20 runs it.
+NODE_CLIENT := $(TOOLS)/node
+DUCKDB_NODE_API := 1.5.6-r.1
 
-.PHONY: install run test ui bench system-deps clean
+.PHONY: install run test docs ui bench system-deps clean
 
 # uv itself comes from PyPI into .tools/, so nothing but python3 is needed up front.
 $(UV):
@@ -23,21 +26,34 @@ install: $(UV)
 run: install
 	$(PY) -m pipeline build
 
+# dbt's docs of the published warehouse (read-only) as one offline page: warehouse/docs/index.html.
+docs: install
+	$(PY) -m pipeline docs
+
 # What the tests need beyond Python packages: fonts for the PDF fixtures and the report (Debian's
-# IPAex, plus DejaVu for a few symbols) and Chromium to render the report.
+# IPAex, plus DejaVu for a few symbols), Chromium to render the report, Node.js and npm for the Node client.
 system-deps:
-	@if ! fc-list 2>/dev/null | grep -q IPAexGothic || ! fc-list 2>/dev/null | grep -q "DejaVu Sans" || ! command -v chromium >/dev/null; then \
-		echo "installing fonts-ipaexfont fonts-dejavu-core chromium"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont fonts-dejavu-core chromium >/dev/null; \
+	@if ! fc-list 2>/dev/null | grep -q IPAexGothic || ! fc-list 2>/dev/null | grep -q "DejaVu Sans" || ! command -v chromium >/dev/null \
+		|| ! command -v node >/dev/null || ! command -v npm >/dev/null; then \
+		echo "installing fonts-ipaexfont fonts-dejavu-core chromium nodejs npm"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-ipaexfont fonts-dejavu-core chromium nodejs npm >/dev/null; \
 	fi
 
 # A separate environment with a DuckDB 1.x client, as BI tools ship it: the tests open the
 # published warehouse with it.
-$(DUCKDB1)/bin/python: $(UV)
-	$(UV) venv --quiet --python 3.11 $(DUCKDB1)
+# (A stamp file: bin/python is a symlink whose target's old mtime made make redo the venv each time.)
+$(DUCKDB1)/.installed: $(UV)
+	$(UV) venv --quiet --clear --python 3.11 $(DUCKDB1)
 	$(UV) pip install --quiet --python $(DUCKDB1)/bin/python "duckdb==1.1.3"
+	touch $@
 
-test: install system-deps $(DUCKDB1)/bin/python
+# The Node.js client from npm into .tools/node (git-ignored): the tests open the warehouse with it.
+$(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API): | system-deps
+	rm -rf $(NODE_CLIENT)
+	npm install --prefix $(NODE_CLIENT) --no-save --no-package-lock --no-audit --no-fund --loglevel=error "@duckdb/node-api@$(DUCKDB_NODE_API)"
+	touch $@
+
+test: install system-deps $(DUCKDB1)/.installed $(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API)
 	$(PY) -m pytest -q
 
 ui: install
@@ -47,4 +63,4 @@ bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf warehouse/*.duckdb warehouse/.build warehouse/.landing warehouse/report warehouse/parquet .dagster_home dbt_project/target
+	rm -rf warehouse/*.duckdb warehouse/.build warehouse/.landing warehouse/report warehouse/parquet warehouse/csv warehouse/docs .dagster_home dbt_project/target

@@ -1,4 +1,4 @@
-"""Command line: ``python -m pipeline extract|build|report|export …``.
+"""Command line: ``python -m pipeline extract|build|report|export|docs …``.
 
 Each command imports what it needs when it runs, so ``extract`` does not pay for Dagster's import.
 """
@@ -35,11 +35,18 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--out", type=Path, default=None,
                         help="folder for index.html (default: report/ beside the warehouse)")
 
-    export = commands.add_parser("export", help="write every mart as Parquet, with a README of grain and columns")
+    export = commands.add_parser("export", help="write every mart as Parquet or CSV, with a README of grain and columns")
     export.add_argument("--warehouse", type=Path, default=None,
                         help=f"the DuckDB file to export (default: {settings.DEFAULT_WAREHOUSE})")
-    export.add_argument("--format", choices=["parquet"], default="parquet", help="file format (default: parquet)")
+    export.add_argument("--format", choices=["parquet", "csv"], default="parquet",
+                        help="file format (default: parquet; csv is UTF-8 with a BOM, for Excel)")
     export.add_argument("dir", type=Path, help="folder to write the files and README.md into")
+
+    docs = commands.add_parser("docs", help="write dbt's docs of the warehouse as one offline page")
+    docs.add_argument("--warehouse", type=Path, default=None,
+                      help=f"the DuckDB file to document, opened read-only (default: {settings.DEFAULT_WAREHOUSE})")
+    docs.add_argument("--out", type=Path, default=None,
+                      help="folder for index.html, catalog.json and manifest.json (default: docs/ beside the warehouse)")
 
     commands.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
 
@@ -50,6 +57,8 @@ def main(argv: list[str] | None = None) -> int:
         return _report(args.warehouse, args.out)
     if args.command == "export":
         return _export(args.warehouse, args.format, args.dir)
+    if args.command == "docs":
+        return _docs(args.warehouse, args.out)
     if args.command == "ui":
         return _ui()
     return _build(args.raw_dir, args.warehouse, args.quiet)
@@ -129,6 +138,19 @@ def _export(warehouse: Path | None, fmt: str, out_dir: Path) -> int:
         return 1
     rows = sum(t.rows for t in export.tables)
     print(f"wrote {len(export.tables)} tables ({rows:,} rows) as {fmt} and {export.readme.name} to {export.out_dir}")
+    return 0
+
+
+def _docs(warehouse: Path | None, out: Path | None) -> int:
+    from pipeline.dbt_docs import DocsError, default_docs_dir, generate_docs
+
+    warehouse = warehouse.resolve() if warehouse else settings.warehouse_path()
+    try:
+        site = generate_docs(warehouse, (out or default_docs_dir(warehouse)).resolve())
+    except DocsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {site.page}: {site.models} models, {site.sources} sources, {site.exposures} exposures")
     return 0
 
 

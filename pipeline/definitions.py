@@ -5,7 +5,7 @@ from dagster import Definitions
 from pipeline import settings
 from pipeline.assets.automation import extract_job, nightly_build, raw_sheet_files_sensor, warehouse_after_extraction, warehouse_job
 from pipeline.assets.publish import published_warehouse
-from pipeline.assets.report import html_report, parquet_export
+from pipeline.assets.report import csv_export, html_report, parquet_export
 from pipeline.assets.sheets import extracted_sheet_rows, raw_sheet_rows, sheet_files
 from pipeline.assets.transform import warehouse_models
 from pipeline.dbt_manifest import dbt_cli
@@ -14,7 +14,7 @@ settings.configure()
 
 defs = Definitions(
     assets=[sheet_files, extracted_sheet_rows, raw_sheet_rows, warehouse_models, published_warehouse, html_report,
-            parquet_export],
+            parquet_export, csv_export],
     jobs=[extract_job, warehouse_job],
     sensors=[raw_sheet_files_sensor, warehouse_after_extraction],
     schedules=[nightly_build],

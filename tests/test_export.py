@@ -1,7 +1,10 @@
-"""``python -m pipeline export --format parquet DIR``: every mart as Parquet, read back, with its README."""
+"""``python -m pipeline export --format parquet|csv DIR``: every mart as Parquet and as CSV for Excel,
+read back, with its README."""
 
 from __future__ import annotations
 
+import codecs
+import csv
 import re
 import shutil
 from pathlib import Path
@@ -10,7 +13,7 @@ import duckdb
 import pytest
 from conftest import run_pipeline
 
-from pipeline.export import README_TITLE, export_marts
+from pipeline.export import FORMATS, export_marts
 
 
 def marts(warehouse: Path) -> dict[str, int]:
@@ -30,6 +33,14 @@ def exported(built_warehouse, tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("parquet")
     result = run_pipeline("export", "--warehouse", str(built_warehouse), "--format", "parquet", str(out))
     assert f"to {out}" in result.stdout
+    return out
+
+
+@pytest.fixture(scope="module")
+def exported_csv(built_warehouse, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("csv")
+    result = run_pipeline("export", "--warehouse", str(built_warehouse), "--format", "csv", str(out))
+    assert "as csv" in result.stdout and f"to {out}" in result.stdout
     return out
 
 
@@ -57,10 +68,34 @@ def test_every_mart_reads_back_with_its_rows_and_columns(built_warehouse, export
         """).fetchone()[0] == 0
 
 
+def test_every_mart_reads_back_from_csv_with_a_byte_order_mark(built_warehouse, exported_csv):
+    tables = marts(built_warehouse)
+    assert sorted(p.stem for p in exported_csv.glob("*.csv")) == sorted(tables)
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        for name, rows in tables.items():
+            path = exported_csv / f"{name}.csv"
+            raw = path.read_bytes()
+            # UTF-8 with a BOM, which is what makes Excel read it as UTF-8; the BOM once, at the start.
+            assert raw.startswith(codecs.BOM_UTF8) and raw.count(codecs.BOM_UTF8) == 1, name
+            with open(path, encoding="utf-8-sig", newline="") as handle:
+                header, *records = list(csv.reader(handle))
+            described = columns(con, f'marts."{name}"')
+            assert header == [column for column, _ in described], name
+            assert len(records) == rows, name
+            # Every value as the warehouse has it, read back with the warehouse's column types.
+            types = "{" + ", ".join(f"'{column}': '{data_type}'" for column, data_type in described) + "}"
+            relation = f"read_csv('{path}', header = true, auto_detect = false, columns = {types})"
+            for left, right in ((f'marts."{name}"', relation), (relation, f'marts."{name}"')):
+                assert con.execute(f"select count(*) from (select * from {left} except all select * from {right})"
+                                   ).fetchone()[0] == 0, name
+    text = (exported_csv / "fct_evaluation.csv").read_text(encoding="utf-8-sig")
+    assert "国際戦略拠点活性化推進事業" in text and "臨海部国際戦略本部" in text  # Japanese as printed
+
+
 def test_readme_describes_every_table_and_column(built_warehouse, exported):
     readme = (exported / "README.md").read_text(encoding="utf-8")
-    assert readme.startswith(README_TITLE)
-    assert "dbt's docs" in readme  # the build did not persist comments: descriptions from the manifest
+    assert readme.startswith(FORMATS["parquet"].readme_title + "\n")
+    assert "Descriptions: DuckDB comments" in readme  # dbt persisted them (persist_docs)
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         for name, rows in marts(built_warehouse).items():
             assert f"| [`{name}.parquet`](#{name}) | {rows} |" in readme, name
@@ -71,19 +106,33 @@ def test_readme_describes_every_table_and_column(built_warehouse, exported):
                 assert line, f"{name}.{column} missing from the README"
                 assert line.group(1).strip(), f"{name}.{column} has no description"
     assert "| `initiative_key` | VARCHAR | Stable key of the initiative across years (取組の識別キー). |" in readme
+    assert "the same tables as CSV (`--format csv`, `csv/` beside the warehouse)" in readme
 
 
-def test_descriptions_come_from_duckdb_comments_when_dbt_persisted_them(built_warehouse, tmp_path):
-    path = tmp_path / "commented.duckdb"
+def test_the_csv_readme_lists_the_csv_files_and_names_both_formats(built_warehouse, exported_csv):
+    readme = (exported_csv / "README.md").read_text(encoding="utf-8")
+    assert readme.startswith(FORMATS["csv"].readme_title + "\n")
+    for name, rows in marts(built_warehouse).items():
+        assert f"| [`{name}.csv`](#{name}) | {rows} |" in readme, name
+    assert ".parquet`" not in readme
+    assert "the same tables as Parquet (`--format parquet`, `parquet/` beside the warehouse)" in readme
+    assert "byte-order mark" in readme and "Excel" in readme
+
+
+def test_descriptions_come_from_the_dbt_manifest_when_the_file_has_no_comments(built_warehouse, tmp_path):
+    path = tmp_path / "uncommented.duckdb"
     shutil.copyfile(built_warehouse, path)
     with duckdb.connect(str(path)) as con:
-        con.execute("comment on table marts.dim_bureau is 'One row per bureau (from a comment).'")
-        con.execute("comment on column marts.dim_bureau.name_en is 'English name (from a comment).'")
+        for table, column in con.execute("select table_name, column_name from duckdb_columns() "
+                                         "where schema_name = 'marts' and comment is not null").fetchall():
+            con.execute(f'comment on column marts."{table}"."{column}" is null')
+        for (table,) in con.execute("select table_name from duckdb_tables() "
+                                    "where schema_name = 'marts' and comment is not null").fetchall():
+            con.execute(f'comment on table marts."{table}" is null')
     export = export_marts(path, tmp_path / "out")
     readme = export.readme.read_text(encoding="utf-8")
-    assert export.descriptions_from.startswith("DuckDB comments")
-    assert "| `name_en` | VARCHAR | English name (from a comment). |" in readme
-    assert "One row per bureau (from a comment)." in readme
+    assert export.descriptions_from.startswith("dbt's docs")
+    assert "| `initiative_key` | VARCHAR | Stable key of the initiative across years (取組の識別キー). |" in readme
 
 
 def test_a_second_export_replaces_the_first_and_removes_stale_tables(built_warehouse, tmp_path):
@@ -95,6 +144,14 @@ def test_a_second_export_replaces_the_first_and_removes_stale_tables(built_wareh
     assert export.removed == ("mart_renamed_since.parquet",)
     assert (out / "notes.txt").exists()
     assert not list(out.glob(".*.tmp"))
+    # A CSV export removes stale CSV files of its own, and nothing of another format.
+    csv_out = tmp_path / "csv"
+    export_marts(built_warehouse, csv_out, "csv")
+    (csv_out / "mart_renamed_since.csv").write_bytes(b"stale")
+    (csv_out / "mart_renamed_since.parquet").write_bytes(b"not ours to remove")
+    assert export_marts(built_warehouse, csv_out, "csv").removed == ("mart_renamed_since.csv",)
+    assert (csv_out / "mart_renamed_since.parquet").exists()
+    assert not list(csv_out.glob(".*.tmp")) and not list(csv_out.glob(".*.copy"))
     # A folder that is not an export of ours keeps its Parquet files.
     foreign = tmp_path / "foreign"
     foreign.mkdir()
@@ -104,16 +161,17 @@ def test_a_second_export_replaces_the_first_and_removes_stale_tables(built_wareh
     assert (foreign / "theirs.parquet").exists()
 
 
-def test_build_writes_the_export_beside_the_warehouse(built_warehouse):
-    """The parquet_export asset runs in every build (``make run``)."""
-    out = built_warehouse.parent / "parquet"
-    assert (out / "README.md").is_file()
-    assert sorted(p.stem for p in out.glob("*.parquet")) == sorted(marts(built_warehouse))
+def test_build_writes_both_exports_beside_the_warehouse(built_warehouse):
+    """The parquet_export and csv_export assets run in every build (``make run``)."""
+    for fmt in ("parquet", "csv"):
+        out = built_warehouse.parent / fmt
+        assert (out / "README.md").read_text(encoding="utf-8").startswith(FORMATS[fmt].readme_title + "\n")
+        assert sorted(p.stem for p in out.glob(f"*.{fmt}")) == sorted(marts(built_warehouse))
 
 
 def test_cli_errors(tmp_path):
     missing = run_pipeline("export", "--warehouse", str(tmp_path / "none.duckdb"), str(tmp_path / "out"), check=False)
     assert missing.returncode == 1
     assert len(missing.stderr.strip().splitlines()) == 1 and "none.duckdb" in missing.stderr
-    csv = run_pipeline("export", "--format", "csv", str(tmp_path / "out"), check=False)
-    assert csv.returncode == 2 and "invalid choice: 'csv'" in csv.stderr
+    xlsx = run_pipeline("export", "--format", "xlsx", str(tmp_path / "out"), check=False)
+    assert xlsx.returncode == 2 and "invalid choice: 'xlsx'" in xlsx.stderr

@@ -14,6 +14,7 @@ import shutil
 import unicodedata
 from collections import defaultdict
 from itertools import pairwise
+from pathlib import Path
 from statistics import mean
 
 import duckdb
@@ -330,3 +331,30 @@ def test_trend_agrees_with_an_independent_count(warehouse, chain):
     ((index, change),) = [(i, c) for i, year in enumerate(chain) for c in year.changes_of(RENAMED_BUREAU)]
     renamed = found[chain[index].fiscal_year, "bureau", name_key(change.before)]
     assert renamed[4] == chain[index - 1].fiscal_year and renamed[5] is not None
+
+
+def test_the_report_shows_each_bureaus_change_across_the_years(warehouse, chain, tmp_path):
+    """The report's per-bureau table over the four years agrees with the trend mart (checked against
+    the fixture above), with the renamed bureau as one row under its new name."""
+    from pipeline.report import write_report
+
+    ((path,),) = rows(warehouse, "select path from duckdb_databases() where database_name = current_database()")
+    html = write_report(Path(path), tmp_path).path.read_text(encoding="utf-8")
+    table = html.split('<table class="bureau-years">')[1].split("</table>")[0]
+    found = dict(re.findall(r'<tr data-bureau="([^"]+)">(.*?)</tr>', table))
+    trend = rows(warehouse, """
+        select group_id, fiscal_year, evaluation_rows, share_on_or_above_target, change_share_on_or_above_target
+        from marts.mart_attainment_trend where grouping = 'bureau'
+    """)
+    assert set(found) == {group for group, *_ in trend}
+    for group, year, count, share, change in trend:
+        cells = found[group]
+        assert f'data-year="{year}">{share:.1%}<br><span class="en">{count} 行 rows</span></td>' in cells, (group, year)
+        if year != chain[0].fiscal_year:
+            shown = re.search(rf'<td class="num change[^"]*" data-year="{year}">([^<]*)</td>', cells).group(1)
+            assert shown == ("—" if change is None else f"{change * 100:+.1f} pt"), (group, year)
+    ((index, renamed),) = [(i, c) for i, year in enumerate(chain) for c in year.changes_of(RENAMED_BUREAU)]
+    row = found[name_key(renamed.before)]  # the key is the bureau's first name
+    assert row.startswith(f"<td>{renamed.after}<br>") or row.startswith(f"<td>{renamed.after}</td>")
+    assert all(f'data-year="{year.fiscal_year}">' in row for year in chain)
+    assert "前年差は2年目のシートから表示されます" not in html

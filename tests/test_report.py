@@ -64,6 +64,62 @@ def test_report_shows_the_fy2022_figures(html):
     assert "ホール稼働率：60％以上" in kpis and "70.0%" in kpis
 
 
+def test_bureaus_across_the_years_with_one_sheet_say_changes_come_with_the_second(built_warehouse, html):
+    import duckdb
+
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        bureaus = {key: (rows, share) for key, rows, share in con.execute(
+            "select group_id, evaluation_rows, share_on_or_above_target from marts.mart_attainment_trend "
+            "where grouping = 'bureau'").fetchall()}
+    section = html.split('<section id="bureaus">')[1].split("</section>")[0]
+    table = section.split('<table class="bureau-years">')[1].split("</table>")[0]
+    rows = dict(re.findall(r'<tr data-bureau="([^"]+)">(.*?)</tr>', table))
+    assert set(rows) == set(bureaus)
+    for key, (count, share) in bureaus.items():
+        assert f'<td class="num" data-year="2022">{share:.1%}<br><span class="en">{count} 行 rows</span></td>' in rows[key]
+    assert 'class="num change' not in table  # no change column for the first sheet year
+    note = "前年差は2年目のシートから表示されます"
+    assert note in section and note in html.split('<section id="trend">')[1].split("</section>")[0]
+
+
+def test_a_missing_english_label_falls_back_to_the_japanese(built_warehouse, tmp_path):
+    import duckdb
+
+    path = tmp_path / "kawasaki_policy.duckdb"
+    shutil.copyfile(built_warehouse, path)
+    with duckdb.connect(str(path)) as con:  # a bureau and a pillar the seeds have no English for yet
+        con.execute("update marts.dim_bureau set name_en = null where name_ja = '市民文化局'")
+        con.execute("update marts.mart_attainment_trend set group_label_en = null "
+                    "where group_label_ja = '市民文化局' or group_id = '3-II'")
+    html = render_report(read_report_data(path)).html
+    assert "None" not in html
+    bureaus = re.search(r'<svg id="chart-bureaus".*?</svg>', html, re.S).group(0)
+    assert re.search(r">市民文化局</text>", bureaus), "the Japanese name alone, as the chart's label"
+    assert "<td>市民文化局</td>" in html  # in the tables, without an empty English line
+    trend = re.search(r'<svg id="chart-trend".*?</svg>', html, re.S).group(0)
+    assert "取組方針Ⅱ" in trend
+
+
+def test_kpi_value_labels_stay_clear_of_the_100_percent_line():
+    from decimal import Decimal
+
+    from pipeline.report import charts
+    from pipeline.report.data import KpiRow
+
+    ratios = [-0.3, 0.5, 0.9, 0.93, 0.97, 0.99, 1.0, 1.05, 1.4, 2.6]
+    rows = [KpiRow(2022, no, 1, "取組", f"指標{no}", "目標", ">=", Decimal(100), "件", Decimal(100) * Decimal(str(r)),
+                   "実績", no == 3, r, r >= 1, "met" if r >= 1 else "not met") for no, r in enumerate(ratios, 1)]
+    with charts._chart_style():
+        figure = charts.kpi_ratio_figure(rows)
+        (ax,) = figure.axes
+        line = ax.transData.transform((charts.REFERENCE_RATIO, 0))[0]
+        labels = {text.get_text(): text.get_window_extent() for text in ax.texts}
+    assert set(labels) == {f"{r:.0%}" + ("（見込 est.）" if no == 3 else "") for no, r in enumerate(ratios, 1)}
+    for label, box in labels.items():
+        assert not box.x0 - 2 < line < box.x1 + 2, f"{label} is crossed by the dashed line"
+    assert labels["50%"].x1 < line  # labels clear of the line stay beside their bars
+
+
 def test_chart_text_is_text_with_the_pages_fonts(html):
     svgs = re.findall(r"<svg .*?</svg>", html, re.S)
     assert svgs
@@ -111,7 +167,7 @@ def test_the_assets_follow_the_published_warehouse():
     from pipeline.definitions import defs
 
     graph = defs.resolve_asset_graph()
-    for name in ("html_report", "parquet_export"):
+    for name in ("html_report", "parquet_export", "csv_export"):
         node = graph.get(AssetKey(name))
         assert node.group_name == "report" and node.owners == ["team:policy-data"] and node.description
         assert node.parent_keys == {AssetKey("published_warehouse")}
@@ -158,6 +214,15 @@ def test_several_years_show_lines_and_initiatives_added_and_dropped(two_year_rep
     # FY2023's rows below target that were below in FY2022 too.
     below = html.split('<section id="below-target">')[1].split("</section>")[0]
     assert below.count("2年連続 2 years running") == 14
+    # Per bureau: both years' shares and the change, 港湾局 down 10 points (add_derived_year).
+    table = html.split('<table class="bureau-years">')[1].split("</table>")[0]
+    rows = dict(re.findall(r'<tr data-bureau="([^"]+)">(.*?)</tr>', table))
+    changes = {key: re.search(r'<td class="num change[^"]*" data-year="2023">([^<]*)</td>', row).group(1)
+               for key, row in rows.items()}
+    assert changes.pop("港湾局") == "-10.0 pt"
+    assert set(changes.values()) == {"+0.0 pt"}
+    assert '<td class="num change down" data-year="2023">-10.0 pt</td>' in rows["港湾局"]
+    assert "前年差は2年目のシートから表示されます" not in html
 
 
 def test_without_the_crosswalk_mart_there_is_no_added_dropped_section(built_warehouse, tmp_path):
@@ -176,12 +241,14 @@ def test_without_the_crosswalk_mart_there_is_no_added_dropped_section(built_ware
 
 # ------------------------------------------------------------------------------------------ Chromium
 
-def chromium_screenshot(page: Path, png: Path, width: int, height: int) -> list[str]:
+def chromium_screenshot(page: Path, png: Path, width: int, height: int, fragment: str = "",
+                        wait_ms: int | None = None) -> list[str]:
     """Screenshot ``page`` in headless Chromium; the URLs the page requested over the network.
 
     Requests are read from Chromium's net log: the page's own have an initiator (``null`` for a
     file:// page) or the file:// site in their isolation key; Chromium's background requests
-    (updates, accounts) have neither. No host resolves, so nothing leaves the machine."""
+    (updates, accounts) have neither. No host resolves, so nothing leaves the machine. ``fragment`` is
+    appended to the page's URL; ``wait_ms`` gives a page's scripts that much virtual time to render."""
     assert Path(CHROMIUM).exists(), "chromium is missing: apt-get install chromium (make test installs it)"
     netlog = png.with_suffix(".netlog.json")
     profile = png.parent / f"{png.stem}-profile"
@@ -189,7 +256,8 @@ def chromium_screenshot(page: Path, png: Path, width: int, height: int) -> list[
         CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
         f"--user-data-dir={profile}", f"--screenshot={png}", f"--window-size={width},{height}",
-        f"--log-net-log={netlog}", "--host-resolver-rules=MAP * ~NOTFOUND", page.as_uri(),
+        f"--log-net-log={netlog}", "--host-resolver-rules=MAP * ~NOTFOUND",
+        *([f"--virtual-time-budget={wait_ms}"] if wait_ms else []), page.as_uri() + fragment,
     ], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0 and png.is_file(), result.stderr[-2000:]
     log = json.loads(netlog.read_text())

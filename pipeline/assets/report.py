@@ -1,4 +1,4 @@
-"""Report and export: the HTML report and the Parquet files, written from the published warehouse."""
+"""Report and export: the HTML report and the Parquet and CSV files, written from the published warehouse."""
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
@@ -33,21 +33,11 @@ def html_report(context: AssetExecutionContext) -> MaterializeResult:
     })
 
 
-@asset(
-    deps=[published_warehouse],
-    group_name="report",
-    kinds={"parquet", "duckdb"},
-    owners=OWNERS,
-    description=(
-        "Every table of the warehouse's marts schema as Parquet (parquet/ beside the warehouse), with a "
-        "README.md of each table's grain and columns, for BI tools that read Parquet rather than DuckDB."
-    ),
-)
-def parquet_export(context: AssetExecutionContext) -> MaterializeResult:
+def _export(context: AssetExecutionContext, fmt: str) -> MaterializeResult:
     from pipeline.export import default_export_dir, export_marts
 
-    export = export_marts(settings.warehouse_path(), default_export_dir())
-    context.log.info(f"wrote {len(export.tables)} Parquet files to {export.out_dir}")
+    export = export_marts(settings.warehouse_path(), default_export_dir(fmt=fmt), fmt)
+    context.log.info(f"wrote {len(export.tables)} {fmt} files to {export.out_dir}")
     if export.removed:
         context.log.info(f"removed stale files of tables no longer in the warehouse: {', '.join(export.removed)}")
     return MaterializeResult(metadata={
@@ -59,3 +49,32 @@ def parquet_export(context: AssetExecutionContext) -> MaterializeResult:
         "descriptions_from": MetadataValue.text(export.descriptions_from),
         "readme": MetadataValue.path(str(export.readme)),
     })
+
+
+@asset(
+    deps=[published_warehouse],
+    group_name="report",
+    kinds={"parquet", "duckdb"},
+    owners=OWNERS,
+    description=(
+        "Every table of the warehouse's marts schema as Parquet (parquet/ beside the warehouse), with a "
+        "README.md of each table's grain and columns, for BI tools that read Parquet rather than DuckDB."
+    ),
+)
+def parquet_export(context: AssetExecutionContext) -> MaterializeResult:
+    return _export(context, "parquet")
+
+
+@asset(
+    deps=[published_warehouse],
+    group_name="report",
+    kinds={"csv", "duckdb"},
+    owners=OWNERS,
+    description=(
+        "Every table of the warehouse's marts schema as CSV (csv/ beside the warehouse), UTF-8 with a "
+        "byte-order mark so that Excel opens it with the Japanese intact, with a README.md of each "
+        "table's grain and columns."
+    ),
+)
+def csv_export(context: AssetExecutionContext) -> MaterializeResult:
+    return _export(context, "csv")

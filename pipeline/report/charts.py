@@ -22,7 +22,7 @@ from matplotlib.figure import Figure  # a Figure of its own, without pyplot's gl
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
 
-from pipeline.report.data import Grade, KpiRow, TrendRow, YearPair
+from pipeline.report.data import Grade, KpiRow, TrendRow, YearPair, bilingual
 
 # Fonts matplotlib may measure Japanese with, best first; the page's CSS names the same and more.
 CJK_FONTS = ("IPAexGothic", "IPAGothic", "Noto Sans CJK JP", "Noto Sans JP", "Source Han Sans JP",
@@ -141,7 +141,7 @@ def bureau_grades_chart(rows: Sequence[TrendRow], grades: Sequence[Grade], year_
         for y, (row, total) in enumerate(zip(rows, left)):
             below = f"（4–5: {row.below_target_rows}）" if row.below_target_rows else ""
             ax.text(total + 0.2, y, f"{total}{below}", va="center", fontsize=8, color="#444444")
-        ax.set_yticks(list(positions), [f"{row.label_ja}  {row.label_en}" for row in rows], fontsize=8)
+        ax.set_yticks(list(positions), ["  ".join(bilingual(row.label_ja, row.label_en)) for row in rows], fontsize=8)
         ax.invert_yaxis()
         ax.set_xlim(0, max(left, default=1) * 1.18 + 1)
         ax.set_xlabel(f"評価行数 evaluation rows ({year_label})")
@@ -151,34 +151,56 @@ def bureau_grades_chart(rows: Sequence[TrendRow], grades: Sequence[Grade], year_
         return _svg(fig, "chart-bureaus", "担当局別の達成度 Achievement grades per bureau")
 
 
+REFERENCE_RATIO = 1.0  # the dashed line: actual = target
+
+
 def kpi_ratio_chart(rows: Sequence[KpiRow], cap: float = 2.0) -> str:
     """Actual ÷ target for every KPI target with an attributable actual; bars past ``cap`` are cut
     and labelled with their value."""
+    with _chart_style():
+        return _svg(kpi_ratio_figure(rows, cap), "chart-kpis", "KPI目標と実績 KPI targets against stated actuals")
+
+
+def kpi_ratio_figure(rows: Sequence[KpiRow], cap: float = 2.0) -> Figure:
+    """The figure of ``kpi_ratio_chart`` (drawn inside ``_chart_style``)."""
     rows = [row for row in rows if row.attainment_ratio is not None]
     rows.sort(key=lambda r: r.attainment_ratio)
-    with _chart_style():
-        fig = Figure(figsize=(WIDTH_IN, 0.9 + 0.32 * max(len(rows), 1)))
-        ax = fig.add_subplot()
-        ratios = [min(row.attainment_ratio, cap) for row in rows]
-        colours = [MET_COLOUR if row.is_met else NOT_MET_COLOUR for row in rows]
-        ax.barh(range(len(rows)), ratios, color=colours, height=0.65)
-        for y, row in enumerate(rows):
-            x = min(row.attainment_ratio, cap)
-            label = f"{row.attainment_ratio:.0%}" + ("（見込 est.）" if row.actual_is_estimate else "")
-            ax.text(x + 0.02 if x >= 0 else x - 0.02, y, label, ha="left" if x >= 0 else "right",
-                    va="center", fontsize=8, color="#444444")
-        ax.axvline(1.0, color="#333333", linewidth=1, linestyle="--")
-        ax.set_yticks(range(len(rows)), [_kpi_label(row) for row in rows], fontsize=8)
-        low = min([0.0, *ratios])
-        ax.set_xlim(low - (0.35 if low < 0 else 0), cap + 0.25)
-        ax.xaxis.set_major_formatter(PercentFormatter(1.0))
-        ax.set_xlabel("実績 ÷ 目標 actual ÷ target（破線 = 100%  dashed line = 100%）")
-        handles = [Patch(color=MET_COLOUR, label="達成 met"),
-                   Patch(color=NOT_MET_COLOUR, label="未達成 not met")]
-        ax.legend(handles=handles, loc="lower right", fontsize=8)
-        ax.grid(axis="x", color="#eeeeee")
-        ax.set_axisbelow(True)
-        return _svg(fig, "chart-kpis", "KPI目標と実績 KPI targets against stated actuals")
+    fig = Figure(figsize=(WIDTH_IN, 0.9 + 0.32 * max(len(rows), 1)))
+    ax = fig.add_subplot()
+    ratios = [min(row.attainment_ratio, cap) for row in rows]
+    colours = [MET_COLOUR if row.is_met else NOT_MET_COLOUR for row in rows]
+    ax.barh(range(len(rows)), ratios, color=colours, height=0.65)
+    ax.axvline(REFERENCE_RATIO, color="#333333", linewidth=1, linestyle="--")
+    ax.set_yticks(range(len(rows)), [_kpi_label(row) for row in rows], fontsize=8)
+    low = min([0.0, *ratios])
+    ax.set_xlim(low - (0.35 if low < 0 else 0), cap + 0.25)
+    labels = []
+    for y, row in enumerate(rows):
+        x = min(row.attainment_ratio, cap)
+        label = f"{row.attainment_ratio:.0%}" + ("（見込 est.）" if row.actual_is_estimate else "")
+        labels.append(ax.text(x + 0.02 if x >= 0 else x - 0.02, y, label, ha="left" if x >= 0 else "right",
+                              va="center", fontsize=8, color="#444444"))
+    _clear_reference_line(ax, labels, REFERENCE_RATIO)
+    ax.xaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("実績 ÷ 目標 actual ÷ target（破線 = 100%  dashed line = 100%）")
+    handles = [Patch(color=MET_COLOUR, label="達成 met"),
+               Patch(color=NOT_MET_COLOUR, label="未達成 not met")]
+    ax.legend(handles=handles, loc="lower right", fontsize=8)
+    ax.grid(axis="x", color="#eeeeee")
+    ax.set_axisbelow(True)
+    return fig
+
+
+def _clear_reference_line(ax, labels: list, x_line: float, gap_px: float = 3.0) -> None:
+    """A value label that the vertical line at ``x_line`` would cross (a bar ending just short of it)
+    moves to just past the line, where it stays next to its bar and readable."""
+    line_px = ax.transData.transform((x_line, 0))[0]
+    for text in labels:
+        box = text.get_window_extent()  # measured with the figure's own renderer
+        if box.x0 - gap_px < line_px < box.x1 + gap_px:
+            after = ax.transData.inverted().transform((line_px + gap_px + 1, 0))[0]
+            text.set_x(after)
+            text.set_horizontalalignment("left")
 
 
 def _kpi_label(row: KpiRow, width: int = 30) -> str:

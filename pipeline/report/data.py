@@ -128,6 +128,13 @@ class ReportData:
         return self.years[-1] if self.years else None
 
 
+def bilingual(ja: str | None, en: str | None) -> tuple[str, ...]:
+    """A label's Japanese, then its English: where the English is missing (a bureau the seed has no
+    English name for yet) the Japanese stands alone, never next to "None"."""
+    parts = tuple(dict.fromkeys(part for part in (ja, en) if part))
+    return parts or ("—",)
+
+
 class WarehouseNotFound(FileNotFoundError):
     """The warehouse file to report on does not exist."""
 

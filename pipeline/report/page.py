@@ -13,7 +13,7 @@ from decimal import Decimal
 from html import escape
 
 from pipeline.report import charts
-from pipeline.report.data import BelowTargetRow, InitiativeChange, KpiRow, ReportData, TrendRow
+from pipeline.report.data import BelowTargetRow, InitiativeChange, KpiRow, ReportData, TrendRow, bilingual
 
 TITLE_JA = "川崎市国際施策推進プラン 進行管理シート レポート"
 TITLE_EN = "Kawasaki City International Policy Promotion Plan — progress report"
@@ -57,6 +57,9 @@ td.grade { min-width: 9em; }
 .badge { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px; white-space: nowrap;
          background: #b2182b; color: #fff; }
 .status-met { color: #1a7837; font-weight: bold; }
+.up { color: #1a7837; }
+.down { color: #b2182b; }
+.note { color: #555; font-size: 13px; }
 .status-not-met { color: #b2182b; font-weight: bold; }
 details { margin: 6px 0 14px; }
 summary { cursor: pointer; color: #1b6ca8; }
@@ -158,6 +161,7 @@ def _trend(data: ReportData) -> Section:
     directions = sorted((r for r in data.trend if r.grouping == "direction"), key=lambda r: (-r.fiscal_year, r.group_id))
     body = (f"<figure>{chart}<figcaption>{escape(caption)}</figcaption></figure>\n"
             + _trend_table(sorted(rows, key=lambda r: (-r.fiscal_year, r.grouping != "plan", r.group_id)))
+            + _first_year_note(data)
             + (f"<details><summary>取組の方向性ごと By direction</summary>{_trend_table(directions)}</details>"
                if directions else ""))
     return Section("trend", "達成度の推移", "Attainment trend", body)
@@ -167,7 +171,7 @@ def _trend_table(rows: Sequence[TrendRow]) -> str:
     head = ("<tr><th>年度 FY</th><th>区分 group</th><th>評価行 rows</th><th>1</th><th>2</th><th>3</th><th>4</th><th>5</th>"
             "<th>目標どおり以上 on or above target</th><th>前年差 change</th></tr>")
     body = "".join(
-        f"<tr><td>{r.fiscal_year}</td><td>{escape(r.label_ja or '')}<br><span class=\"en\">{escape(r.label_en or '')}</span></td>"
+        f"<tr><td>{r.fiscal_year}</td><td>{_bilingual(r.label_ja, r.label_en)}</td>"
         f"<td class=\"num\">{r.evaluation_rows}</td>"
         + "".join(f'<td class="num">{n}</td>' for n in r.grade_rows)
         + f'<td class="num">{_percent(r.share_on_or_above_target)}</td>'
@@ -179,16 +183,60 @@ def _trend_table(rows: Sequence[TrendRow]) -> str:
 
 def _bureaus(data: ReportData) -> Section:
     latest = data.latest_year
+    title = ("bureaus", "担当局別の達成度", "Achievement grades per bureau")
     rows = [r for r in data.trend if latest and r.grouping == "bureau" and r.fiscal_year == latest.fiscal_year]
     if not rows:
-        return Section("bureaus", "担当局別の達成度", "Achievement grades per bureau", "<p>データがありません。No data.</p>")
+        return Section(*title, "<p>データがありません。No data.</p>")
     chart = charts.bureau_grades_chart(rows, data.achievement_grades, f"{latest.label_en} {latest.label_ja}")
     caption = (f"{latest.label_ja}（{latest.label_en}）の担当局・区役所ごとの評価行数を達成度別に。目標を下回った割合の高い順。"
                "Evaluation rows per achievement grade for each bureau or ward office, highest share below target first.")
     table = _trend_table(sorted(rows, key=lambda r: r.group_id))
     body = (f"<figure>{chart}<figcaption>{escape(caption)}</figcaption></figure>\n"
-            f"<details><summary>表で見る Show as a table</summary>{table}</details>")
-    return Section("bureaus", "担当局別の達成度", "Achievement grades per bureau", body)
+            f"<details><summary>表で見る Show as a table</summary>{table}</details>\n"
+            + _bureaus_across_years(data))
+    return Section(*title, body)
+
+
+def _bureaus_across_years(data: ReportData) -> str:
+    """Per bureau (``bureau_key``: a renamed bureau is one row) and sheet year, the share of rows on or
+    above target, with the change from the previous sheet year the bureau has rows in."""
+    rows = [r for r in data.trend if r.grouping == "bureau"]
+    by_bureau: dict[str, dict[int, TrendRow]] = {}
+    for r in rows:
+        by_bureau.setdefault(r.group_id, {})[r.fiscal_year] = r
+    years = data.years
+    head = ("<tr><th>担当局 bureau</th>"
+            + "".join(f"<th>{escape(y.label_en)}<br><span class=\"en\">{escape(y.label_ja)}</span></th>"
+                      + ("<th>前年差 change</th>" if i else "") for i, y in enumerate(years))
+            + "</tr>")
+    body = []
+    for group_id, cells in sorted(by_bureau.items(), key=lambda item: item[1][max(item[1])].label_ja or item[0]):
+        label = cells[max(cells)]  # named as in its latest year
+        tds = []
+        for i, year in enumerate(years):
+            r = cells.get(year.fiscal_year)
+            tds.append(f'<td class="num" data-year="{year.fiscal_year}">'
+                       + (f"{_percent(r.share_on_or_above_target)}<br><span class=\"en\">{r.evaluation_rows} 行 rows</span>"
+                          if r else "") + "</td>")
+            if i:
+                change = r.change_share_on_or_above_target if r else None
+                css = "" if not change else ' up' if change > 0 else ' down'
+                tds.append(f'<td class="num change{css}" data-year="{year.fiscal_year}">{_points(change) if r else ""}</td>')
+        body.append(f'<tr data-bureau="{escape(group_id)}"><td>{_bilingual(label.label_ja, label.label_en)}</td>{"".join(tds)}</tr>')
+    intro = ("<p>担当局・区役所ごとの、年度別の目標どおり以上（達成度1–3）の割合と前年差（ポイント）。組織改正で名称が変わった局は"
+             "1行にまとめ、最新年度の名称で表示。Share of each bureau's rows on or above target per sheet year, with the "
+             "change from the previous sheet year in points; a bureau renamed in a reorganisation is one row, "
+             "named as in its latest year.</p>")
+    return (f'<h3 id="bureaus-across-years">年度ごとの推移 Across the years</h3>{intro}'
+            f'<table class="bureau-years">{head}{"".join(body)}</table>' + _first_year_note(data))
+
+
+def _first_year_note(data: ReportData) -> str:
+    """With one sheet year there is nothing to compare with: say so instead of a column of dashes."""
+    if len(data.years) > 1:
+        return ""
+    return ('<p class="note">前年差は2年目のシートから表示されます（この倉庫のシートは1年分です）。'
+            "Changes from the previous year appear from the second sheet year on: this warehouse has one.</p>")
 
 
 def _below_target(data: ReportData) -> Section:
@@ -196,7 +244,7 @@ def _below_target(data: ReportData) -> Section:
     parts = []
     for year in reversed(data.years):
         rows = [r for r in data.below_target if r.fiscal_year == year.fiscal_year]
-        table = _below_target_table(rows, grades) if rows else "<p>なし None.</p>"
+        table = _below_target_table(rows, grades) if rows else "<p>該当なし No rows below target.</p>"
         heading = f"<h3>{escape(year.label_ja)} {escape(year.label_en)}（{len(rows)} 評価行 rows）</h3>"
         if year is data.latest_year:
             parts.append(heading + table)
@@ -219,7 +267,7 @@ def _below_target_table(rows: Sequence[BelowTargetRow], grades: dict) -> str:
         body.append(
             f"<tr><td class=\"num\">{r.initiative_no}</td><td>{escape(r.initiative_name)}{badge}</td>"
             f"<td>{escape(_joined(r.project_name))}</td>"
-            f"<td>{escape(r.bureau_ja or '')}<br><span class=\"en\">{escape(r.bureau_en or '')}</span></td>"
+            f"<td>{_bilingual(r.bureau_ja, r.bureau_en)}</td>"
             f"<td class=\"grade\">{grade_text}</td><td>{escape(r.contribution_code or '')}</td>"
             f"<td class=\"reason\">{escape(_joined(r.reason))}</td></tr>"
         )
@@ -303,6 +351,12 @@ def _changes_table(changes: Sequence[InitiativeChange]) -> str:
 
 
 # ------------------------------------------------------------------------------------------ formats
+
+def _bilingual(ja: str | None, en: str | None) -> str:
+    """Japanese, with the English below it where there is one."""
+    first, *rest = bilingual(ja, en)
+    return escape(first) + "".join(f'<br><span class="en">{escape(part)}</span>' for part in rest)
+
 
 def _plan_row(trend: Sequence[TrendRow], year: int) -> TrendRow | None:
     return next((r for r in trend if r.fiscal_year == year and r.grouping == "plan"), None)

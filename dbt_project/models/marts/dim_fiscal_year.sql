@@ -93,7 +93,8 @@ labelled as (
 final as (
 
     select
-        fiscal_year,
+        -- integer, the type of every fiscal_year that references it (a foreign key needs the same type)
+        fiscal_year::integer as fiscal_year,
         label_ja,
         label_en,
         era_code,
