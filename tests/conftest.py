@@ -50,7 +50,7 @@ def run_pipeline(*args: str, env: dict | None = None, check: bool = True, timeou
 
 @pytest.fixture(scope="session")
 def fy2022_sheet():
-    from pipeline.extract.text_export import read_text_export
+    from pipeline.extract.text import read_text_export
 
     assert FY2022_TEXT.exists(), f"the FY2022 sheet is missing: {FY2022_TEXT}"
     return read_text_export(FY2022_TEXT)

@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.records import SheetError
-from pipeline.extract.text_export import parse_text_export
+from pipeline.extract.text import parse_text_export
 from conftest import FY2022_TEXT
 
 LINES = FY2022_TEXT.read_text(encoding="utf-8").split("\n")

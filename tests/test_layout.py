@@ -31,7 +31,7 @@ def test_parse_achievement(cell, code):
 
 @pytest.mark.parametrize("cell", ["３．概ね目標どおり", "6．ほぼ目標どおり", "ほぼ目標どおり", "3．目標を上回って達成"])
 def test_parse_achievement_rejects_unknown_labels(cell):
-    with pytest.raises(ValueError, match="unknown achievement grade"):
+    with pytest.raises(ValueError, match="unknown 達成度 grade"):
         layout.parse_achievement(cell)
 
 

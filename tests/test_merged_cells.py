@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.extract.merged_cells import Fragment, PrintedRow, resolve
+from pipeline.extract.text.merged_cells import Fragment, PrintedRow, resolve
 from pipeline.extract.records import SheetError
 
 

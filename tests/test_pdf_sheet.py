@@ -76,7 +76,7 @@ def test_fy2022_fixture_keeps_sub_rows_and_merged_cells(fy2022_pdf: Sheet) -> No
 
 
 def test_fy2022_fixture_matches_the_text_export(fy2022_pdf: Sheet) -> None:
-    from pipeline.extract.text_export import read_text_export  # here, so a broken text reader fails only this test
+    from pipeline.extract.text import read_text_export  # here, so a broken text reader fails only this test
 
     text = read_text_export(FY2022_TEXT)
     assert (text.fiscal_year, compact(text.title)) == (fy2022_pdf.fiscal_year, compact(fy2022_pdf.title))

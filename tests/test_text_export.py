@@ -7,7 +7,7 @@ import pytest
 
 from pipeline.extract import layout
 from pipeline.extract.records import ROW_FIELDS, SheetError
-from pipeline.extract.text_export import parse_text_export
+from pipeline.extract.text import parse_text_export
 
 from conftest import FY2022_TEXT
 
@@ -231,7 +231,7 @@ def test_text_cells_give_their_logical_lines(fy2022_sheet):
 def test_soft_wraps_are_measured_per_cell_and_column():
     """A line within the slack of its cell's widest line is full; a cell far narrower than its column
     does not wrap; bullets and numbering start a line; two Latin words keep their space."""
-    from pipeline.extract.text_export import SoftWraps
+    from pipeline.extract.text.wraps import SoftWraps
 
     wide = "あ" * 30  # 60 display columns
     wrapped = "\n".join([wide, "い" * 29 + "、", "う" * 28, "えお。", "・" + "か" * 29, "き", "（1）く"])
@@ -252,7 +252,7 @@ def test_soft_wraps_are_measured_per_cell_and_column():
 def test_plan_keeps_target_lines_apart():
     """In the plan, a 「label：value」 target line does not run on from its activity's line (●…),
     though that is full; a target line wrapped inside its own label does join up."""
-    from pipeline.extract.text_export import SoftWraps
+    from pipeline.extract.text.wraps import SoftWraps
 
     plan = "\n".join(["●" + "あ" * 30, "相談件数：500件以上", "・" + "い" * 30, "10:00から開始",
                       "キングスカイフロントにおけるインキュベーション施設への累計入居企業", "数：14社以上"])

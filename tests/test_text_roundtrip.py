@@ -4,7 +4,7 @@ the merged cells, read back to exactly the rows they were made from."""
 import pytest
 
 from pipeline.extract import layout
-from pipeline.extract.text_export import parse_text_export
+from pipeline.extract.text import parse_text_export
 from text_fixtures import WIDTHS, Quirks, render_text_export
 
 

@@ -16,7 +16,7 @@ import pytest
 from pipeline.extract.layout import ACHIEVEMENT_LABELS, CONTRIBUTION_LABELS, compact
 from pipeline.extract.pdf import read_pdf_sheet
 from pipeline.extract.records import ROW_FIELDS
-from pipeline.extract.text_export import parse_text_export, read_text_export
+from pipeline.extract.text import parse_text_export, read_text_export
 from tests.text_fixtures import Quirks, render_text_export
 from tests.year_fixtures import (
     ACHIEVEMENT, ADDED, CHANGE_KINDS, CONTRIBUTION, DROPPED, KPI_LINE_RE, KPI_TARGET, MOVED_SUBAREA, RENAMED_BUREAU,

@@ -35,6 +35,6 @@ def read_sheet(path: str | Path, *, workers: int | None = None, on_page=None) ->
         from pipeline.extract.pdf import read_pdf_sheet  # pdfplumber is only imported when needed
 
         return read_pdf_sheet(path, workers=workers, on_page=on_page)
-    from pipeline.extract.text_export import read_text_export
+    from pipeline.extract.text import read_text_export
 
     return read_text_export(path)

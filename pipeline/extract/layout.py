@@ -14,13 +14,6 @@ ERA_BASE_YEAR = {"令和": 2018, "平成": 1988}
 
 TITLE_RE = re.compile(r"進行管理シート\s*[（(]\s*(令和|平成)\s*([0-9０-９]+|元)\s*年度\s*[）)]")
 
-# What a reader says of a file that is not a sheet it can read.
-NO_TITLE = "no sheet title 「…進行管理シート（令和N年度）」 found; is this a progress-management sheet?"
-NO_TEXT_LAYER = (
-    "the PDF has no text layer (a scan?): run it through OCR first (e.g. `ocrmypdf --language jpn in.pdf out.pdf`), "
-    "or use the city's original PDF or its text export"
-)
-
 ACHIEVEMENT_LABELS: dict[int, str] = {
     1: "目標を大きく上回って達成",
     2: "目標を上回って達成",
@@ -76,11 +69,18 @@ def fiscal_year_from_title(text: str) -> int | None:
     return ERA_BASE_YEAR[era] + (1 if number == "元" else int(unicodedata.normalize("NFKC", number)))
 
 
+def unknown_grade(kind: str, text: str, where: str = "") -> str:
+    """The problem of a grade cell (`kind` 達成度 or 貢献度) that is none of its scale's labels."""
+    labels = ACHIEVEMENT_LABELS if kind == "達成度" else CONTRIBUTION_LABELS
+    scale = ", ".join(f"{code}.{label}" for code, label in labels.items())
+    return f"unknown {kind} grade 「{compact(text)}」{where}; the sheet's grades are {scale}"
+
+
 def parse_achievement(text: str) -> int:
     """The 達成度 code 1–5 of a grade cell; ValueError if the cell is not one of the five labels."""
     match = re.fullmatch(r"([1-5])\.(.+)", compact(text))
     if not match or ACHIEVEMENT_LABELS[int(match.group(1))] != match.group(2):
-        raise ValueError(f"unknown achievement grade {text!r}")
+        raise ValueError(unknown_grade("達成度", text))
     return int(match.group(1))
 
 
@@ -88,7 +88,7 @@ def parse_contribution(text: str) -> str:
     """The 貢献度 code A–D of a grade cell; ValueError if the cell is not one of the four labels."""
     match = re.fullmatch(r"([A-D])\.(.+)", compact(text))
     if not match or CONTRIBUTION_LABELS[match.group(1)] != match.group(2):
-        raise ValueError(f"unknown contribution grade {text!r}")
+        raise ValueError(unknown_grade("貢献度", text))
     return match.group(1)
 
 
@@ -132,7 +132,8 @@ NO_LINE_END = frozenset("（(［[｛{〔〈《「『【〘〖〝‘“")
 
 # A line starting with one of these begins a list item (●, ∘, ・, ①, ※ …, or （1）/(1) numbering),
 # so the line before it ends there even when it is full.
-LIST_MARKS = "●・∘○◯〇◎◆◇■□▪※" + CIRCLED_NUMBERS
+BULLETS = "●・∘○◯〇◎◆◇■□▪※"
+LIST_MARKS = BULLETS + CIRCLED_NUMBERS
 _ITEM_STARTS = frozenset(LIST_MARKS + "（(")
 _ITEM_START_RE = re.compile(rf"[{LIST_MARKS}]|[（(][0-9０-９]{{1,2}}[）)]")
 

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import replace
 
 from pipeline.extract.records import ROW_FIELDS, RowProblem, Sheet, SheetRow
+from pipeline.extract.sheet import row_label
 
 REQUIRED_FIELDS = tuple(
     name for name in ROW_FIELDS if name not in ("source_page", "source_file", "plan_fy", "description")
@@ -33,7 +34,7 @@ def validate(sheet: Sheet) -> Sheet:
 
 
 def _quarantine(row: SheetRow, reason: str) -> RowProblem:
-    return RowProblem(row.source_file, row.source_page, f"No. {row.initiative_no} ({row.sub_row})", reason, row.to_dict())
+    return RowProblem(row.source_file, row.source_page, row_label(row.initiative_no, row.sub_row), reason, row.to_dict())
 
 
 def _numbering_faults(source_file: str, numbered: list[tuple[int, int]]) -> list[RowProblem]:

@@ -18,10 +18,10 @@ import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfplumber.utils.exceptions import PdfminerException
 
-from pipeline.extract import layout
 from pipeline.extract.pdf.assembly import assemble_sheet
 from pipeline.extract.pdf.page import PageTable, read_page
 from pipeline.extract.records import Sheet, SheetError
+from pipeline.extract.sheet import NO_TEXT_LAYER
 
 __all__ = ["first_page_text", "read_pdf_sheet"]
 
@@ -75,7 +75,7 @@ def first_page_text(path: str | Path) -> str:
         except Exception as error:  # a damaged content stream; pdfminer raises many kinds
             raise SheetError(path.name, f"unreadable page ({type(error).__name__}: {error})", page=1) from error
         if not text.strip() and page.images:
-            raise SheetError(path.name, layout.NO_TEXT_LAYER)
+            raise SheetError(path.name, NO_TEXT_LAYER)
         return text
 
 

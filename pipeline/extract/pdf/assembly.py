@@ -13,9 +13,12 @@ the text again (printed on both), or with the lines the first page had no room f
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from pipeline.extract import layout
 from pipeline.extract.pdf.page import Cell, GridRow, PageTable, SectionRow, grades
 from pipeline.extract.records import RowProblem, Sheet, SheetError, SheetRow
+from pipeline.extract.sheet import MISSING_SECTIONS, NO_TEXT_LAYER, NO_TITLE, Section, evaluation_row, row_label, split
 
 # The cells an initiative's sub-rows share (merged in the sheet); every other column is per row.
 INITIATIVE_FIELDS = ("initiative_no", "initiative_name", "description", "plan_fy")
@@ -26,8 +29,8 @@ def assemble_sheet(source_file: str, pages: list[PageTable]) -> Sheet:
     title = next((page.title for page in pages if page.title), None)
     if title is None:
         if pages and not any(page.has_text for page in pages):
-            raise SheetError(source_file, layout.NO_TEXT_LAYER)
-        raise SheetError(source_file, layout.NO_TITLE)
+            raise SheetError(source_file, NO_TEXT_LAYER)
+        raise SheetError(source_file, NO_TITLE)
     fiscal_year = layout.fiscal_year_from_title(title)
     assert fiscal_year is not None  # titles are only kept where they name a fiscal year
     if not any(isinstance(row, GridRow) for page in pages for row in page.rows):
@@ -35,8 +38,7 @@ def assemble_sheet(source_file: str, pages: list[PageTable]) -> Sheet:
     joined = _Joiner(source_file)
     for page in pages:
         joined.add_page(page.rows)
-    rows, problems = _sheet_rows(joined, fiscal_year)
-    return Sheet(source_file, fiscal_year, title, tuple(rows), tuple(problems))
+    return Sheet(source_file, fiscal_year, title, *split(_sheet_rows(joined, fiscal_year)))
 
 
 def _blank(lines: tuple[str, ...]) -> bool:
@@ -119,46 +121,34 @@ class _Joiner:
         return all(grades(self.lines(row.cells["achievement_code"]), self.lines(row.cells["contribution_code"])))
 
 
-def _sheet_rows(joined: _Joiner, fiscal_year: int) -> tuple[list[SheetRow], list[RowProblem]]:
+def _sheet_rows(joined: _Joiner, fiscal_year: int) -> list[SheetRow | RowProblem]:
     """Grid rows grouped into initiatives by the No. cell they share, under the sections above them;
     rows whose grade is none of the scale's labels are quarantined."""
     source_file = joined.source_file
-    sections: dict[str, tuple] = {}
+    section = Section()
     initiative: list[GridRow] = []
     out: list[SheetRow | RowProblem] = []
-    last_label = None
     for row in [*joined.rows, None]:
         if initiative and (
             not isinstance(row, GridRow)
             or joined.resolve(row.cells["initiative_no"]) != joined.resolve(initiative[0].cells["initiative_no"])
         ):
-            done = _initiative_rows(joined, fiscal_year, sections, initiative)
-            out.extend(done)
-            last_label = _label(done[-1])
+            out.extend(_initiative_rows(joined, fiscal_year, section, initiative))
             initiative = []
         if isinstance(row, SectionRow):
-            # A pillar starts its directions afresh, a direction its sub-areas.
-            levels = ("pillar", "direction", "subarea")
-            for level in levels[levels.index(row.level) :]:
-                sections.pop(level, None)
-            sections[row.level] = (row.number, row.title)
+            section = section.enter(row.level, row.number, row.title)
         elif isinstance(row, GridRow):
             if not initiative and _blank(joined.lines(row.cells["initiative_no"])):
-                after = f" (after {last_label})" if last_label else ""
+                last = out[-1] if out else None
+                after = f" (after {row_label(last.initiative_no, last.sub_row) if isinstance(last, SheetRow) else last.row})" if last else ""
                 raise SheetError(source_file, f"a row without an initiative number (No.){after}", page=row.page)
-            if len(sections) < 3:
-                raise SheetError(source_file, "a row before its 取組方針, 取組の方向性 and ① section rows", page=row.page)
+            if not section.complete:
+                raise SheetError(source_file, MISSING_SECTIONS, page=row.page)
             initiative.append(row)
-    return [r for r in out if isinstance(r, SheetRow)], [r for r in out if isinstance(r, RowProblem)]
+    return out
 
 
-def _label(row: SheetRow | RowProblem) -> str | None:
-    return row.row if isinstance(row, RowProblem) else f"No. {row.initiative_no} ({row.sub_row})"
-
-
-def _initiative_rows(
-    joined: _Joiner, fiscal_year: int, sections: dict[str, tuple], rows: list[GridRow]
-) -> list[SheetRow | RowProblem]:
+def _initiative_rows(joined: _Joiner, fiscal_year: int, section: Section, rows: list[GridRow]) -> list[SheetRow | RowProblem]:
     """The sheet rows of one initiative: its shared cells with each row's own."""
     source_file = joined.source_file
     # A merged cell cut by a page break is several cells; its text is theirs in order.
@@ -191,12 +181,7 @@ def _initiative_rows(
             fiscal_year=fiscal_year,
             initiative_no=number,
             sub_row=sub_row,
-            pillar=sections["pillar"][0],
-            pillar_title=sections["pillar"][1],
-            direction_no=sections["direction"][0],
-            direction_title=sections["direction"][1],
-            subarea_no=sections["subarea"][0],
-            subarea_title=sections["subarea"][1],
+            **asdict(section),
             initiative_name=layout.join_name(shared["initiative_name"]),
             project_name=layout.join_name(own["project_name"]),
             policy_code=layout.normalise_policy_code(layout.join_name(own["policy_code"])),
@@ -211,11 +196,7 @@ def _initiative_rows(
             source_file=source_file,
             source_page=row.page,
         )
-        if problems:
-            where = f"No. {number} ({sub_row})"
-            out.append(RowProblem(source_file, row.page, where, "; ".join(problems), sheet_row.to_dict()))
-        else:
-            out.append(sheet_row)
+        out.append(evaluation_row(sheet_row, problems))
     return out
 
 

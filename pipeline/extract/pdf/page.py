@@ -16,6 +16,7 @@ from pipeline.extract.pdf.grid import SNAP, Grid, ruled_grid
 from pipeline.extract.pdf.lines import char_lines, line_text, lines_of, usual_font_size, wraps
 from pipeline.extract.pdf.objects import Char, page_objects
 from pipeline.extract.records import SheetError
+from pipeline.extract.sheet import find_title, section_row
 
 # Header label of each column, matched against the whole header cell (NFKC, no whitespace).
 HEADER_LABELS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -197,19 +198,15 @@ def _header(table: _Table, source_file: str, page: int) -> tuple[int, dict[str, 
 
 
 def title_of(texts: list[tuple[str, ...]]) -> str | None:
-    """The first line naming a fiscal year (the sheet's title), if any."""
-    return next((line.strip() for text in texts for line in text if layout.fiscal_year_from_title(line)), None)
+    """The sheet's title among these cells' lines, if any."""
+    return find_title(line for text in texts for line in text)
 
 
 def _section(page: int, band_chars: list[Char]) -> SectionRow | None:
     """The band as a section row, if its text is one. The text is read from the whole band, not
     cell by cell, as a producer may leave the row unmerged and let the text run across its cells."""
-    text = layout.join_name(list(lines_of(band_chars)))
-    for level, parse in (("pillar", layout.parse_pillar), ("direction", layout.parse_direction), ("subarea", layout.parse_subarea)):
-        parsed = parse(text)
-        if parsed is not None:
-            return SectionRow(page, level, *parsed)
-    return None
+    found = section_row(layout.join_name(list(lines_of(band_chars))))
+    return SectionRow(page, *found) if found else None
 
 
 def grades(achievement: tuple[str, ...], contribution: tuple[str, ...]) -> tuple[bool, bool]:

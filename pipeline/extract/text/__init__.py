@@ -1,0 +1,118 @@
+"""Read a sheet's plain-text export (the city's PDF run through a text extractor) into sheet rows.
+
+The export prints each table cell as a block of wrapped lines, row by row and column by column, but
+it is lossy: blank lines fall inside cells and go missing between them, neighbouring cells share a
+line, page furniture repeats, and the merged cells of a multi-row initiative (No., 取組名, 取組の内容,
+令和N年度の取組内容) are printed away from its rows, often pages later and in any order.
+
+So the reader works from the structure every row has, not from blank lines:
+
+1. Two grade cells anchor each row: the 達成度 label (「３．ほぼ目標どおり」) and, after the results,
+   the 貢献度 label (「A．貢献している」). Between one row's 貢献度 and the next row's 達成度 lie the
+   first row's reason, future direction and bureau, then section rows and stray merged cells, then
+   the next row's leading cells (No., 取組名, 事務事業名, 施策番号, 取組の内容, 令和N年度の取組内容).
+2. The bureau is the first run of short, unpunctuated lines that spells a bureau name; the 施策番号 is
+   the last code (４－４－１ or a ward) before the next 達成度; the 事務事業名 is the narrow block
+   before it. Column widths tell the narrow columns apart.
+3. A row whose 取組名 and 取組の内容 are missing belongs to a multi-row initiative; its merged cells
+   are collected from the stray blocks and matched to it by initiative number where one is printed,
+   and by what the texts share where not (see ``merged_cells``).
+4. Text cells come out as their logical lines: a line the export ended because the column was full
+   runs on into the next, judged by the widths the export prints its lines at (``SoftWraps``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+from pipeline.extract import layout
+from pipeline.extract.glyphs import canonical_text
+from pipeline.extract.records import Sheet, SheetError, SheetRow
+from pipeline.extract.sheet import NO_TITLE, evaluation_row, find_title, split
+from pipeline.extract.text.merged_cells import PrintedRow, resolve
+from pipeline.extract.text.pieces import Piece, pieces_of
+from pipeline.extract.text.rows import Parser, RowCells, name_of, text_of
+from pipeline.extract.text.wraps import SoftWraps
+
+__all__ = ["parse_text_export", "read_text_export"]
+
+
+def read_text_export(path: str | Path) -> Sheet:
+    """Every row of a sheet's text export; SheetError when the file is not such a sheet."""
+    path = Path(path)
+    source = path.name
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise SheetError(source, f"not UTF-8 text (bad byte at offset {exc.start}); expected a text export of the sheet") from exc
+    except OSError as exc:
+        raise SheetError(source, f"cannot read the file: {exc.strerror}") from exc
+    return parse_text_export(text, source)
+
+
+def parse_text_export(text: str, source: str) -> Sheet:
+    """The rows of a text export given as a string; ``source`` names it in rows and errors."""
+    lines = canonical_text(text).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    title = find_title(lines)
+    if title is None:
+        raise SheetError(source, NO_TITLE)
+    fiscal_year = layout.fiscal_year_from_title(title)
+    rows, fragments = Parser(pieces_of(lines), source).parse()
+    own = [(text_of(row.results), text_of(row.reason), text_of(row.future)) for row in rows]
+    printed = [_printed_row(row, texts) for row, texts in zip(rows, own)]
+    resolved = resolve(printed, fragments, source)
+    wraps = SoftWraps({
+        "description": [initiative.description for initiative in resolved],
+        "plan_fy": [initiative.plan_fy for initiative in resolved],
+        "results": [texts[0] for texts in own],
+        "reason": [texts[1] for texts in own],
+        "future_direction": [texts[2] for texts in own],
+    })
+    out = (
+        evaluation_row(_sheet_row(fiscal_year, source, row, initiative, wraps, *texts), row.unknown_grades)
+        for row, initiative, texts in zip(rows, resolved, own)
+    )
+    return Sheet(source, fiscal_year, title, *split(out))
+
+
+def _split_inline(blocks: list[list[Piece]]) -> tuple[list[Piece], list[Piece]]:
+    """取組の内容 then 令和N年度の取組内容, printed with the row as (usually) two blocks."""
+    if len(blocks) == 1:
+        return blocks[0], []
+    return blocks[0], [piece for block in blocks[1:] for piece in block]
+
+
+def _printed_row(row: RowCells, own_texts: tuple[str, str, str]) -> PrintedRow:
+    """The row as printed; ``own_texts`` are its results, reason and future direction."""
+    own = " ".join((text_of(row.project), *own_texts))
+    ward = layout.WARDS.index(row.code.text) if row.code.text in layout.WARDS else None
+    if not row.name:
+        plan = text_of([piece for block in row.inline for piece in block]) or None
+        return PrintedRow(row.line, None, None, None, plan, own, ward, row.boundary_before)
+    description, plan = _split_inline(row.inline)
+    return PrintedRow(row.line, row.number, name_of(row.name), text_of(description), text_of(plan), own, ward, row.boundary_before)
+
+
+def _sheet_row(
+    fiscal_year: int, source: str, row: RowCells, initiative, wraps: SoftWraps, results: str, reason: str, future: str
+) -> SheetRow:
+    return SheetRow(
+        fiscal_year=fiscal_year,
+        initiative_no=initiative.initiative_no,
+        sub_row=initiative.sub_row,
+        **asdict(row.section),
+        initiative_name=initiative.initiative_name,
+        project_name=name_of(row.project),
+        policy_code=layout.normalise_policy_code(row.code.text),
+        description=wraps.join("description", initiative.description),
+        plan_fy=wraps.join("plan_fy", initiative.plan_fy),
+        achievement_code=row.achievement,
+        results=wraps.join("results", results),
+        contribution_code=row.contribution,
+        reason=wraps.join("reason", reason),
+        future_direction=wraps.join("future_direction", future),
+        bureau=name_of(row.bureau),
+        source_file=source,
+        source_page=None,
+    )

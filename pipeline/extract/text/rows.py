@@ -1,0 +1,366 @@
+"""The pieces of a text export as printed rows: each between its two grade cells, with its leading
+cells (No., 取組名, 事務事業名, 施策番号, 取組の内容, 令和N年度の取組内容) before and its trailing cells
+(理由, 方向性, 担当局) after; section rows and stray merged cells in between."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from pipeline.extract import layout
+from pipeline.extract.records import SheetError
+from pipeline.extract.sheet import NO_ROWS, Section, section_row
+from pipeline.extract.text.columns import INITIATIVE_NO_RE, Columns, fits
+from pipeline.extract.text.merged_cells import Fragment
+from pipeline.extract.text.pieces import Piece, display_width
+
+# The last characters of a bureau or ward-office name (局, 本部, 区役所, 事務局, …).
+BUREAU_SUFFIXES = ("局", "本部", "役所", "支所", "室", "委員会", "センター", "事務所")
+
+# Punctuation that prose cells have and names never do.
+PROSE_PUNCTUATION = re.compile(r"[。、，,．.「」（）()・：:！!？?●∘○〇※]")
+
+@dataclass
+class RowCells:
+    """The cells of one printed row, as far as the export prints them with it."""
+
+    section: Section
+    project: list[Piece]
+    code: Piece
+    number: int | None
+    name: list[Piece]  # empty: the 取組名 is a merged cell printed elsewhere
+    inline: list[list[Piece]]  # blocks of 取組の内容 and 令和N年度の取組内容 printed with the row
+    boundary_before: bool
+    line: int = 0
+    achievement: int = 0
+    results: list[Piece] = field(default_factory=list)
+    contribution: str = ""
+    reason: list[Piece] = field(default_factory=list)
+    future: list[Piece] = field(default_factory=list)
+    bureau: list[Piece] = field(default_factory=list)
+    unknown_grades: list[str] = field(default_factory=list)
+
+
+class Parser:
+    """One pass over the pieces: rows between grade anchors, section rows and stray merged cells."""
+
+    def __init__(self, pieces: list[Piece], source: str):
+        self.pieces = pieces
+        self.source = source
+        self.codes = [i for i, piece in enumerate(pieces) if not piece.joined and layout.is_policy_code(piece.text)]
+        self.columns = Columns.measure(pieces, self.codes)
+        self.section = Section()
+        self.rows: list[RowCells] = []
+        self.fragments: list[Fragment] = []
+        self.boundary = False
+        self.last_number = 0
+
+    def error(self, piece: Piece | None, problem: str) -> SheetError:
+        return SheetError(self.source, problem, row=f"at line {piece.line}" if piece else None)
+
+    def parse(self) -> tuple[list[RowCells], list[Fragment]]:
+        anchors = self._grade_anchors()
+        if not anchors:
+            raise SheetError(self.source, NO_ROWS)
+        cursor = 0
+        for (ach_start, ach_end, achievement, ach_label), (con_start, con_end, contribution, con_label) in anchors:
+            between = self.pieces[cursor:ach_start]
+            if self.rows:
+                between = self._trailing_cells(between, self.rows[-1])
+            row = self._leading_cells(between)
+            row.line = self.pieces[ach_start].line
+            row.achievement = achievement
+            row.results = self.pieces[ach_end:con_start]
+            row.contribution = contribution
+            row.unknown_grades = [label for label in (ach_label, con_label) if label]
+            self.rows.append(row)
+            cursor = con_end
+        self._strays(self._trailing_cells(self.pieces[cursor:], self.rows[-1]))
+        return self.rows, self.fragments
+
+    # anchors
+
+    def _grade_anchors(self) -> list[tuple[tuple, tuple]]:
+        """The grade cells of every row: a 達成度 grade, then the row's 貢献度 grade. In row order the
+        two alternate; 達成度 grades in a run mean the export printed a page column by column, and
+        its cells cannot be put back into rows."""
+        anchors = []
+        i = 0
+        while (ach := self._find_grade(i, _ACHIEVEMENT)) is not None:
+            con = self._find_grade(ach[1], _CONTRIBUTION)
+            if con is None:
+                raise self.error(self.pieces[ach[0]], "a 達成度 grade without a 貢献度 grade after it")
+            run = [ach]
+            while (more := self._find_grade(run[-1][1], _ACHIEVEMENT)) is not None and more[0] < con[0]:
+                run.append(more)
+            if len(run) > 2:
+                raise self.error(self.pieces[ach[0]], (
+                    f"the export's cells are not in row order: {len(run)} 達成度 grades in a run before a 貢献度 grade "
+                    "(the tool that made it printed the page column by column); export the sheet again row by row, "
+                    "or use its PDF"))
+            if len(run) == 2:
+                raise self.error(self.pieces[ach[0]], f"a 達成度 grade without a 貢献度 grade before the next one (line {self.pieces[run[1][0]].line})")
+            anchors.append((ach, con))
+            i = con[1]
+        return anchors
+
+    def _find_grade(self, start: int, kind: "_GradeKind") -> tuple | None:
+        """(first piece, end piece, code, unknown label) of the next grade cell of this kind.
+
+        A label may wrap over lines. A cell that starts like a grade (「３．」) but is none of the
+        scale's labels still anchors its row, with no code and the problem noted, so the row is
+        quarantined rather than merged into its neighbours."""
+        for i in range(start, len(self.pieces)):
+            piece = self.pieces[i]
+            # A grade cell starts a block, shares a line, or at least wraps as narrow as a name.
+            if not kind.start.match(piece.text) or not (piece.gap or piece.joined or fits(piece, self.columns.name)):
+                continue
+            text = ""
+            for j in range(i, min(i + 4, len(self.pieces))):
+                text += layout.compact(self.pieces[j].text)
+                if text in kind.labels:
+                    return i, j + 1, kind.labels[text], None
+                if not any(label.startswith(text) for label in kind.labels):
+                    break
+            end = i + 1
+            while end < min(i + 3, len(self.pieces)) and not self.pieces[end].gap and fits(self.pieces[end], self.columns.name):
+                end += 1
+            label = layout.compact("".join(piece.text for piece in self.pieces[i:end]))
+            return i, end, None, layout.unknown_grade(kind.name, label, f" at line {piece.line}")
+        return None
+
+    # reason, future direction, bureau
+
+    def _trailing_cells(self, pieces: list[Piece], row: RowCells) -> list[Piece]:
+        """Fill the row's last three cells from the start of ``pieces``; return what follows them."""
+        bureau = _find_bureau(pieces, self.columns)
+        if bureau is None:
+            raise self.error(pieces[0] if pieces else None, "no 担当局 (bureau) found after the row's grades")
+        start, end = bureau
+        row.bureau = pieces[start:end]
+        row.reason, row.future = _split_reason_future(pieces[:start])
+        self.boundary = False
+        return pieces[end:]
+
+    # No., 取組名, 事務事業名, 施策番号, 取組の内容, 令和N年度の取組内容
+
+    def _leading_cells(self, pieces: list[Piece]) -> RowCells:
+        code_at = next((i for i in range(len(pieces) - 1, -1, -1) if layout.is_policy_code(pieces[i].text)), None)
+        if code_at is None:
+            raise self.error(pieces[-1] if pieces else None,
+                             "no 施策番号 (a policy code such as ４－４－１, or a ward) before the 達成度 grade")
+        inline = _blocks(pieces[code_at + 1:])
+        sections = self._section_lines(pieces[:code_at])
+        is_section = lambda piece: id(piece) in sections  # noqa: E731
+        project_start = _project_start(pieces, code_at, self.columns, is_section)
+        number, name_start, row_start = None, project_start, project_start
+        if inline:  # printed with its merged cells, so a 取組名 (and usually a No.) comes first
+            name_start = _name_start(pieces, project_start, is_section)
+            row_start = name_start
+            # Numbers only grow down the sheet: a smaller one before the name is a stray merged cell's.
+            if name_start > 0 and INITIATIVE_NO_RE.match(pieces[name_start - 1].text) and _number(
+                    pieces[name_start - 1].text) > self.last_number:
+                row_start = name_start - 1
+                number = self.last_number = _number(pieces[row_start].text)
+            if name_start == project_start:
+                # The 取組名 wrapped as narrow as the 事務事業名: it is the first block of the run.
+                project_start = next((i for i in range(project_start + 1, code_at) if pieces[i].gap), code_at)
+        self._strays(pieces[:row_start])
+        return RowCells(
+            section=self.section,
+            project=pieces[project_start:code_at],
+            code=pieces[code_at],
+            number=number,
+            name=pieces[name_start:project_start],
+            inline=inline,
+            boundary_before=self.boundary,
+        )
+
+    def _section_lines(self, pieces: list[Piece]) -> set[int]:
+        """The section rows among these pieces (by id), read in order without keeping their effect."""
+        saved = self.section
+        found = {id(piece) for piece in pieces if not piece.joined and self._take_section(piece)}
+        self.section = saved
+        return found
+
+    def _strays(self, pieces: list[Piece]) -> None:
+        """Section rows update the hierarchy; every other block is a stray merged cell."""
+        cells: list[list[Piece]] = []
+        for block in _blocks(pieces):
+            rest = [piece for piece in block if piece.joined or not self._take_section(piece)]
+            cells.extend(_fragments(rest))
+            self.boundary = True
+        for cell in _split_trailing_name(cells, self.columns):
+            self.fragments.append(_fragment(cell, len(self.rows), self.columns))
+
+    def _take_section(self, piece: Piece) -> bool:
+        """Whether the piece is a section row, entering it if so. A line of prose may start with ①
+        too, so a sub-area only counts as the next one in order."""
+        found = section_row(piece.text)
+        if found is None or (found[0] == "subarea" and found[1] != self.section.subarea_no + 1):
+            return False
+        self.section = self.section.enter(*found)
+        return True
+
+
+@dataclass(frozen=True)
+class _GradeKind:
+    name: str
+    start: re.Pattern
+    labels: dict[str, object]
+
+
+_ACHIEVEMENT = _GradeKind(
+    "達成度", re.compile(r"^[1-5１-５][．.]"), {f"{code}.{label}": code for code, label in layout.ACHIEVEMENT_LABELS.items()}
+)
+_CONTRIBUTION = _GradeKind(
+    "貢献度", re.compile(r"^[A-DＡ-Ｄ][．.]"), {f"{code}.{label}": code for code, label in layout.CONTRIBUTION_LABELS.items()}
+)
+
+
+def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
+    blocks: list[list[Piece]] = []
+    for piece in pieces:
+        if piece.gap or not blocks:
+            blocks.append([])
+        blocks[-1].append(piece)
+    return blocks
+
+
+def _is_bureau_line(piece: Piece, columns: Columns) -> bool:
+    """The 担当局 column is the narrowest of the sheet; a bureau name has no punctuation but a 「・」
+    inside it (市民文化・スポーツ局), and never starts with a bullet."""
+    return (fits(piece, columns.project) and not PROSE_PUNCTUATION.search(piece.text.replace("・", ""))
+            and not piece.text.startswith(tuple(layout.BULLETS)))
+
+
+def _find_bureau(pieces: list[Piece], columns: Columns) -> tuple[int, int] | None:
+    """The first run of short unpunctuated lines, starting a block, that spells a bureau name."""
+    for start in range(1, len(pieces)):
+        piece, before = pieces[start], pieces[start - 1]
+        if not _is_bureau_line(piece, columns) or not (piece.gap or piece.joined or before.text.endswith("。")):
+            continue
+        name = ""
+        for end in range(start, min(start + 6, len(pieces))):
+            if not _is_bureau_line(pieces[end], columns):
+                break
+            name += pieces[end].text
+            if name.endswith(BUREAU_SUFFIXES):
+                return start, end + 1
+    return None
+
+
+def _split_reason_future(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
+    """Reason, then future direction: they part where a new block (or a shared line's second cell) starts."""
+    cuts = [i for i in range(1, len(pieces)) if pieces[i].gap or pieces[i].joined]
+    if not cuts:
+        return pieces, []
+    return pieces[:cuts[0]], pieces[cuts[0]:]
+
+
+def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_section) -> int:
+    """Start of the 事務事業名 cell that ends at the policy code: the narrow lines before the code.
+
+    Blank lines fall inside this cell too (「グリーン・イ／ノベーショ／ン・国際環／／境施策推進／事業」),
+    so it runs back over blocks of narrow lines until a wider line, a number or a 取組名 printed on
+    its number's line. When a wider line stops it, the narrow lines after it in its block are the
+    rest of that wider cell (the 取組名's last line), provided a blank line then starts this one.
+    """
+    start = code_at
+    while start > 0:
+        piece = pieces[start - 1]
+        if INITIATIVE_NO_RE.match(piece.text) or layout.is_policy_code(piece.text) or is_section(piece):
+            return start
+        if not fits(piece, columns.project):
+            break
+        if piece.joined and start >= 2 and INITIATIVE_NO_RE.match(pieces[start - 2].text):
+            return start
+        start -= 1
+    if start == 0 or pieces[start].gap:
+        return start
+    return next((i for i in range(start + 1, code_at) if pieces[i].gap), start)
+
+
+def _name_start(pieces: list[Piece], end: int, is_section) -> int:
+    """Start of the 取組名 cell ending at ``end``: back to its number, a blank line or a section row."""
+    start = end
+    while start > 0:
+        piece = pieces[start - 1]
+        if INITIATIVE_NO_RE.match(piece.text) or is_section(piece):
+            break
+        start -= 1
+        if piece.gap:
+            break
+    return start
+
+
+def _number(text: str) -> int:
+    return int(unicodedata.normalize("NFKC", text))
+
+
+def _fragments(block: list[Piece]) -> list[list[Piece]]:
+    """A block of stray merged cells cut into cells: a number starts one (its 取組名 may follow it)."""
+    cells: list[list[Piece]] = []
+    for piece in block:
+        if not cells or INITIATIVE_NO_RE.match(piece.text):
+            cells.append([piece])
+        else:
+            cells[-1].append(piece)
+    return cells
+
+
+def _is_name_line(piece: Piece, columns: Columns) -> bool:
+    return fits(piece, columns.name) and "。" not in piece.text and not piece.text.startswith(tuple(layout.BULLETS))
+
+
+def _split_trailing_name(cells: list[list[Piece]], columns: Columns) -> list[list[Piece]]:
+    """Stray cells again, where a 取組名 printed straight after a 取組の内容 is cut off it.
+
+    The description's last sentence then runs into the name: 「…周知をします。外国人保護者へ」, with
+    the name's other lines after it in the same block or the next one.
+    """
+    out: list[list[Piece]] = []
+    queue = list(cells)
+    while queue:
+        cell = queue.pop(0)
+        tail = len(cell)
+        while tail > 0 and _is_name_line(cell[tail - 1], columns) and not INITIATIVE_NO_RE.match(cell[tail - 1].text):
+            tail -= 1
+        last = cell[tail - 1] if tail > 0 else None
+        head, stop, rest = last.text.rpartition("。") if last else ("", "", "")
+        if not stop or (not rest and tail == len(cell)) or display_width(rest) > columns.name:
+            out.append(cell)
+            continue
+        out.append([*cell[:tail - 1], Piece(head + stop, last.line, last.gap, last.joined)])
+        name = ([Piece(rest, last.line, gap=True)] if rest else []) + cell[tail:]
+        if tail == len(cell) and queue and all(_is_name_line(p, columns) for p in queue[0]) and not INITIATIVE_NO_RE.match(queue[0][0].text):
+            name += queue.pop(0)
+        out.append(name)
+    return out
+
+
+def _fragment(pieces: list[Piece], after_row: int, columns: Columns) -> Fragment:
+    first = pieces[0]
+    if INITIATIVE_NO_RE.match(first.text):
+        number = _number(first.text)
+        if len(pieces) == 1:
+            return Fragment(after_row, first.line, "number", first.text, number)
+        return Fragment(after_row, first.line, "name", name_of(pieces[1:]), number)
+    if all(_is_name_line(piece, columns) for piece in pieces):
+        return Fragment(after_row, first.line, "name", name_of(pieces))
+    return Fragment(after_row, first.line, "text", text_of(pieces))
+
+
+def text_of(pieces: list[Piece]) -> str:
+    """A text cell with its printed line breaks; pieces of one shared line rejoin with a space."""
+    out = ""
+    for piece in pieces:
+        if out:
+            out += " " if piece.joined else "\n"
+        out += piece.text
+    return out
+
+
+def name_of(pieces: list[Piece]) -> str:
+    return layout.join_name([piece.text for piece in pieces])
