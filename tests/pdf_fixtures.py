@@ -83,6 +83,8 @@ class PdfLayout:
     # A shaded header row (its fill is an edge too), or a plain one whose bottom is only the rule
     # of the row below.
     header_fill: bool = True
+    # The title and column-header row on every page (a spreadsheet's print titles), or on the first only.
+    repeat_header: bool = True
 
 
 def write_sheet_pdf(path: Path, sheet: Sheet, layout: PdfLayout = PdfLayout()) -> tuple[SheetRow, ...]:
@@ -322,10 +324,12 @@ class _Writer:
             self.canvas.showPage()
         self.page += 1
         self.canvas.setLineWidth(0.6 * self.scale)
-        self.draw_text(LEFT * self.scale, TITLE_TOP * self.scale, self.sheet.title, TITLE_SIZE * self.scale)
         number = str(self.page)
         self.draw_text((self.width - _width(number, self.font_size)) / 2, self.bottom + FOOTER_GAP * self.scale, number, self.font_size)
-        self.y = TABLE_TOP * self.scale + self.draw_header(TABLE_TOP * self.scale)
+        self.y = TABLE_TOP * self.scale
+        if self.page == 1 or self.layout.repeat_header:
+            self.draw_text(LEFT * self.scale, TITLE_TOP * self.scale, self.sheet.title, TITLE_SIZE * self.scale)
+            self.y += self.draw_header(TABLE_TOP * self.scale)
         self.empty_page = True
 
     def draw_header(self, top: float) -> float:

@@ -163,3 +163,24 @@ def test_only_text_inside_the_clip_and_on_the_page_is_read(tmp_path: Path) -> No
     with pdfplumber.open(path) as pdf:
         chars, _ = page_objects(pdf.pages[0])
     assert "".join(char.text for char in sorted(chars, key=lambda c: (c.top, c.x0))) == "見える枠の中戻った"
+
+
+@pytest.mark.parametrize("producer", ["split_open", "clipped_open"])
+def test_a_header_on_the_first_page_only_gives_every_page_its_columns(fy2022_sheet: Sheet, tmp_path: Path, producer: str) -> None:
+    layout = replace(PRODUCERS[producer], page_size=A4_LANDSCAPE, repeat_header=False, split_rows=frozenset({(61, 4)}))
+    _read_back(fy2022_sheet, layout, tmp_path / "first_header.pdf")
+
+
+def test_a_page_without_a_header_takes_only_the_same_columns() -> None:
+    from pipeline.extract.pdf.grid import ruled_grid
+    from pipeline.extract.pdf.objects import Segment
+    from pipeline.extract.pdf.page import Header
+
+    def grid(xs: list[float]):
+        lines = [Segment(False, x, 0.0, 100.0) for x in xs] + [Segment(True, y, xs[0], xs[-1]) for y in (0.0, 50.0, 100.0)]
+        return ruled_grid(lines)
+
+    header = Header({"a": (0.0, 10.0), "b": (10.0, 30.0)})
+    assert header.columns_on(grid([0.0, 10.0, 20.0, 30.0])) == {"a": [0], "b": [1, 2]}
+    assert header.columns_on(grid([0.0, 15.0, 30.0])) is None
+    assert header.columns_on(grid([0.0, 10.0, 30.0, 60.0])) is None

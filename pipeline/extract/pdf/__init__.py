@@ -46,19 +46,24 @@ def read_pdf_sheet(path: str | Path, *, workers: int | None = None, on_page: Pag
     with _open(path) as pdf:
         page_count = len(pdf.pages)
         workers = min(workers or _available_cores(), page_count)
+        pages: list[PageTable] = []
         # A daemonic process (a multiprocessing.Pool worker) may not start processes of its own.
         if workers <= 1 or page_count < MIN_PAGES_FOR_POOL or current_process().daemon:
-            pages: list[PageTable] = []
             for page in pdf.pages:
                 pages.append(read_page(page, path.name))
                 report(len(pages), page_count)
-            return assemble_sheet(path.name, pages)
-    # fork: workers start at once, with pdfplumber already imported.
-    with ProcessPoolExecutor(workers, get_context("fork"), initializer=_open_in_worker, initargs=(path,)) as pool:
-        pages = []
-        for page in pool.map(_read_page_in_worker, range(page_count)):
-            pages.append(page)
-            report(len(pages), page_count)
+        else:
+            # fork: workers start at once, with pdfplumber already imported.
+            with ProcessPoolExecutor(workers, get_context("fork"), initializer=_open_in_worker, initargs=(path,)) as pool:
+                for page in pool.map(_read_page_in_worker, range(page_count)):
+                    pages.append(page)
+                    report(len(pages), page_count)
+        # Pages without a header row of their own take the columns of the page before.
+        header = None
+        for index, page in enumerate(pages):
+            if page.needs_header and header is not None:
+                pages[index] = page = read_page(pdf.pages[index], path.name, header)
+            header = page.header or header
     return assemble_sheet(path.name, pages)
 
 

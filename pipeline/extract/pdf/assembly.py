@@ -26,6 +26,9 @@ INITIATIVE_FIELDS = ("initiative_no", "initiative_name", "description", "plan_fy
 
 def assemble_sheet(source_file: str, pages: list[PageTable]) -> Sheet:
     """The sheet rows of a file's pages, read in page order."""
+    unread = next((page for page in pages if page.needs_header), None)
+    if unread is not None:
+        raise SheetError(source_file, "the table has no column-header row (取組名, 事務事業名, …)", page=unread.page)
     title = next((page.title for page in pages if page.title), None)
     if title is None:
         if pages and not any(page.has_text for page in pages):

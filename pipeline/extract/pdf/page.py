@@ -62,17 +62,46 @@ class GridRow:
 
 
 @dataclass(frozen=True)
+class Header:
+    """Where each field's column lies across the page (x0, x1), as a column-header row names them."""
+
+    extents: dict[str, tuple[float, float]]
+
+    def columns_on(self, grid: Grid) -> dict[str, list[int]] | None:
+        """The grid's columns of each field, if the grid has exactly these columns."""
+        columns: dict[str, list[int]] = {}
+        for column in range(grid.column_count):
+            middle = (grid.xs[column] + grid.xs[column + 1]) / 2
+            field = next((name for name, (x0, x1) in self.extents.items() if x0 <= middle <= x1), None)
+            if field is None:
+                return None
+            columns.setdefault(field, []).append(column)
+        same_edges = all(
+            abs(grid.xs[cols[0]] - self.extents[name][0]) <= 2 * SNAP and abs(grid.xs[cols[-1] + 1] - self.extents[name][1]) <= 2 * SNAP
+            for name, cols in columns.items()
+        )
+        return columns if same_edges and len(columns) == len(self.extents) else None
+
+
+@dataclass(frozen=True)
 class PageTable:
-    """What one page contributes: its title line, its bands in order, and whether it printed any text."""
+    """What one page contributes: its title line, its bands in order, whether it printed any text,
+    and its column header (None: the page has none of its own, or no table)."""
 
     page: int
     title: str | None
     rows: tuple[SectionRow | GridRow, ...]
     has_text: bool = True
+    header: Header | None = None
+    needs_header: bool = False  # a ruled table without a header row: read again with a page's before
 
 
-def read_page(page: Page, source_file: str) -> PageTable:
-    """The title and table bands of one page; a page without a ruled table gives no bands."""
+def read_page(page: Page, source_file: str, header: Header | None = None) -> PageTable:
+    """The title and table bands of one page; a page without a ruled table gives no bands.
+
+    A table without a column-header row of its own (a producer that prints the header on the first
+    page only) is read with `header`, an earlier page's, if its columns are the same; without one the
+    page is returned as needing it."""
     try:
         chars, segments = page_objects(page)
     except Exception as error:  # a damaged content stream; pdfminer raises many kinds
@@ -82,11 +111,21 @@ def read_page(page: Page, source_file: str) -> PageTable:
     if grid is None:
         return PageTable(page.page_number, title_of([lines_of(chars)]), (), has_text)
     table = _Table(grid, chars)
-    bottom = _header_bottom(table, source_file, page.page_number)
-    if bottom is not None:
-        table = _Table(ruled_grid(segments, ruled_at=bottom), chars)
-    header_end, columns = _header(table, source_file, page.page_number)
-    grid = table.grid
+    if not _labelled(table):
+        if header is None:
+            return PageTable(page.page_number, title_of([lines_of(chars)]), (), has_text, needs_header=True)
+        columns = header.columns_on(grid)
+        if columns is None:
+            raise SheetError(source_file, "the table has no column-header row (取組名, 事務事業名, …), and its columns "
+                             "are not those of the page before", page=page.page_number)
+        header_end = 0
+    else:
+        bottom = _header_bottom(table)
+        if bottom is not None:
+            table = _Table(ruled_grid(segments, ruled_at=bottom), chars)
+        header_end, columns = _header(table, source_file, page.page_number)
+        grid = table.grid
+        header = Header({name: (grid.xs[cols[0]], grid.xs[cols[-1] + 1]) for name, cols in columns.items()})
     title = title_of([lines_of(table.outside), *(table.lines[i] for i in grid.cells_in_bands(0, header_end))])
     rows: list[SectionRow | GridRow] = []
     for band in range(header_end, grid.band_count):
@@ -101,7 +140,7 @@ def read_page(page: Page, source_file: str) -> PageTable:
         graded = any(grades(row.cells["achievement_code"].lines, row.cells["contribution_code"].lines))
         section = _section(page.page_number, band_chars) if starts_left and not graded else None
         rows.append(section or row)
-    return PageTable(page.page_number, title, tuple(rows), has_text)
+    return PageTable(page.page_number, title, tuple(rows), has_text, header)
 
 
 class _Table:
@@ -140,7 +179,16 @@ def _label(lines: tuple[str, ...]) -> tuple[str, int] | None:
     return None
 
 
-def _header_bottom(table: _Table, source_file: str, page: int) -> float | None:
+def _labelled(table: _Table) -> dict[int, tuple[str, int]]:
+    """The cells of the table's first band with a column label, with what `_label` finds in them.
+    A body cell that happens to start with a label's words starts further down."""
+    grid = table.grid
+    labelled = {cell: found for cell, lines in enumerate(table.lines) if (found := _label(lines))}
+    first_band = min((grid.spans[cell][0] for cell in labelled), default=0)
+    return {cell: found for cell, found in labelled.items() if grid.spans[cell][0] == first_band}
+
+
+def _header_bottom(table: _Table) -> float | None:
     """Where the header row must be cut off from cells below it, or None where its rule does that.
 
     A cell cut by the page break and drawn without its top rule runs up into the header cell
@@ -148,13 +196,7 @@ def _header_bottom(table: _Table, source_file: str, page: int) -> float | None:
     header ends below the lowest label line: at the band boundary there, or where the cut cell's
     first line starts if the producer drew no rule across the table at all."""
     grid = table.grid
-    labelled = {cell: found for cell, lines in enumerate(table.lines) if (found := _label(lines))}
-    if not labelled:
-        raise SheetError(source_file, "the table has no column-header row (取組名, 事務事業名, …)", page=page)
-    # The header is the table's first labelled band; a body cell that happens to start with a
-    # label's words starts further down.
-    first_band = min(grid.spans[cell][0] for cell in labelled)
-    labelled = {cell: found for cell, found in labelled.items() if grid.spans[cell][0] == first_band}
+    labelled = _labelled(table)
     label_bottom = max(
         max(char.bottom for line in char_lines(table.chars[cell])[:count] for char in line)
         for cell, (_, count) in labelled.items()
