@@ -27,7 +27,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 from bench.pdf_extract import plain_pass  # noqa: E402
 from pipeline.extract.pdf import read_pdf_sheet  # noqa: E402
-from pipeline.extract.text_export import parse_text_export, read_text_export  # noqa: E402
+from pipeline.extract.text import parse_text_export, read_text_export  # noqa: E402
 
 FY2022_TEXT = REPO / "tests" / "fixtures" / "r04_sheet.txt"
 FY2022_PDF = REPO / "tests" / "fixtures" / "r04_sheet_calc.pdf"
