@@ -96,12 +96,13 @@ class Grid:
         return found, outside
 
 
-def ruled_grid(segments: Sequence[Segment], ruled_at: float | None = None) -> Grid | None:
-    """The grid of the page's largest ruled structure (the table), or None if it has none.
+def ruled_grid(segments: Sequence[Segment], ruled_at: float | None = None, across: tuple[float, float] | None = None) -> Grid | None:
+    """The grid of the page's table, or None if it has none.
 
     `ruled_at` adds a rule across the whole table at that height: the column-header row ends there
-    even where a producer left out the rule between it and a cell cut by the page break."""
-    table = _largest_structure(segments)
+    even where a producer left out the rule between it and a cell cut by the page break. `across`
+    is the table's known width (x0, x1), for a page without a header row: see `_table_lines`."""
+    table = _table_lines(segments, across)
     horizontal = [s for s in table if s.horizontal]
     vertical = [s for s in table if not s.horizontal]
     if not horizontal or not vertical:
@@ -159,8 +160,8 @@ def _coverage(segments: list[Segment], groups: list[tuple[float, float]], across
     return out
 
 
-def _largest_structure(segments: Sequence[Segment]) -> list[Segment]:
-    """The connected set of crossing or touching lines that covers the largest area."""
+def _structures(segments: Sequence[Segment]) -> list[list[Segment]]:
+    """The connected sets of crossing or touching lines."""
     horizontal = [s for s in segments if s.horizontal]
     vertical = sorted((s for s in segments if not s.horizontal), key=lambda s: s.position)
     parent = list(range(len(horizontal) + len(vertical)))
@@ -189,10 +190,32 @@ def _largest_structure(segments: Sequence[Segment]) -> list[Segment]:
     groups: dict[int, list[Segment]] = {}
     for i, line in enumerate([*horizontal, *vertical]):
         groups.setdefault(find(i), []).append(line)
+    return list(groups.values())
 
-    def area(group: list[Segment]) -> float:
-        xs = [x for s in group for x in ((s.start, s.end) if s.horizontal else (s.position,))]
-        ys = [y for s in group for y in ((s.position,) if s.horizontal else (s.start, s.end))]
-        return (max(xs) - min(xs)) * (max(ys) - min(ys))
 
-    return max(groups.values(), key=area, default=[])
+def _table_lines(segments: Sequence[Segment], across: tuple[float, float] | None) -> list[Segment]:
+    """The table's ruling lines: the connected structure with the most lines (a page frame or a
+    title's underline has a few).
+
+    The header row's rules join every column, but on a page without one, a cut initiative whose
+    merged columns have no rules at all leaves the table in pieces side by side. Given the table's
+    width from a page with a header, the table is every structure within that width that stands
+    beside the largest one."""
+    structures = _structures(segments)
+    if across is not None:
+        structures = [group for group in structures if all(across[0] - SNAP <= x <= across[1] + SNAP for x in _xs(group))]
+    if not structures:
+        return []
+    main = max(structures, key=len)
+    if across is None:
+        return main
+    top, bottom = min(_ys(main)), max(_ys(main))
+    return [line for group in structures if min(_ys(group)) < bottom and max(_ys(group)) > top for line in group]
+
+
+def _xs(group: list[Segment]) -> list[float]:
+    return [x for s in group for x in ((s.start, s.end) if s.horizontal else (s.position,))]
+
+
+def _ys(group: list[Segment]) -> list[float]:
+    return [y for s in group for y in ((s.position,) if s.horizontal else (s.start, s.end))]

@@ -67,6 +67,10 @@ class Header:
 
     extents: dict[str, tuple[float, float]]
 
+    @property
+    def span(self) -> tuple[float, float]:
+        return min(x0 for x0, _ in self.extents.values()), max(x1 for _, x1 in self.extents.values())
+
     def columns_on(self, grid: Grid) -> dict[str, list[int]] | None:
         """The grid's columns of each field, if the grid has exactly these columns."""
         columns: dict[str, list[int]] = {}
@@ -114,11 +118,13 @@ def read_page(page: Page, source_file: str, header: Header | None = None) -> Pag
     if not _labelled(table):
         if header is None:
             return PageTable(page.page_number, title_of([lines_of(chars)]), (), has_text, needs_header=True)
-        columns = header.columns_on(grid)
+        grid = ruled_grid(segments, across=header.span)
+        columns = header.columns_on(grid) if grid is not None else None
         if columns is None:
             raise SheetError(source_file, "the table has no column-header row (取組名, 事務事業名, …), and its columns "
                              "are not those of the page before", page=page.page_number)
         header_end = 0
+        table = _Table(grid, chars)
     else:
         bottom = _header_bottom(table)
         if bottom is not None:
