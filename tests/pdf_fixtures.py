@@ -85,6 +85,8 @@ class PdfLayout:
     header_fill: bool = True
     # The title and column-header row on every page (a spreadsheet's print titles), or on the first only.
     repeat_header: bool = True
+    # A ruled frame around the page, as some producers draw, enclosing title, table and footer.
+    page_frame: bool = False
 
 
 def write_sheet_pdf(path: Path, sheet: Sheet, layout: PdfLayout = PdfLayout()) -> tuple[SheetRow, ...]:
@@ -324,6 +326,9 @@ class _Writer:
             self.canvas.showPage()
         self.page += 1
         self.canvas.setLineWidth(0.6 * self.scale)
+        if self.layout.page_frame:
+            margin = 10 * self.scale
+            self.canvas.rect(margin, margin, self.width - 2 * margin, self.height - 2 * margin, stroke=1, fill=0)
         number = str(self.page)
         self.draw_text((self.width - _width(number, self.font_size)) / 2, self.bottom + FOOTER_GAP * self.scale, number, self.font_size)
         self.y = TABLE_TOP * self.scale

@@ -180,3 +180,7 @@ def test_a_page_without_a_header_takes_only_the_same_columns() -> None:
     assert header.columns_on(grid([0.0, 10.0, 20.0, 30.0])) == {"a": [0], "b": [1, 2]}
     assert header.columns_on(grid([0.0, 15.0, 30.0])) is None
     assert header.columns_on(grid([0.0, 10.0, 30.0, 60.0])) is None
+
+
+def test_a_frame_around_the_page_is_not_the_table(excerpt: Sheet, tmp_path: Path) -> None:
+    _read_back(excerpt, replace(PRODUCERS["split_closed"], page_frame=True, split_rows=frozenset({(61, 2)})), tmp_path / "framed.pdf")
