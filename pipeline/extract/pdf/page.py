@@ -14,7 +14,7 @@ from pdfplumber.page import Page
 from pipeline.extract import layout
 from pipeline.extract.pdf.grid import SNAP, Grid, ruled_grid
 from pipeline.extract.pdf.lines import char_lines, line_text, lines_of, usual_font_size, wraps
-from pipeline.extract.pdf.objects import Char, page_objects
+from pipeline.extract.pdf.objects import Char, Segment, page_objects
 from pipeline.extract.records import SheetError
 from pipeline.extract.sheet import find_title, section_row
 
@@ -115,22 +115,11 @@ def read_page(page: Page, source_file: str, header: Header | None = None) -> Pag
     if grid is None:
         return PageTable(page.page_number, title_of([lines_of(chars)]), (), has_text)
     table = _Table(grid, chars)
-    if not _labelled(table):
-        if header is None:
-            return PageTable(page.page_number, title_of([lines_of(chars)]), (), has_text, needs_header=True)
-        grid = ruled_grid(segments, across=header.span)
-        columns = header.columns_on(grid) if grid is not None else None
-        if columns is None:
-            raise SheetError(source_file, "the table has no column-header row (取組名, 事務事業名, …), and its columns "
-                             "are not those of the page before", page=page.page_number)
-        header_end = 0
-        table = _Table(grid, chars)
-    else:
-        bottom = _header_bottom(table)
-        if bottom is not None:
-            table = _Table(ruled_grid(segments, ruled_at=bottom), chars)
-        header_end, columns = _header(table, source_file, page.page_number)
-        grid = table.grid
+    if not _labelled(table) and header is None:
+        return PageTable(page.page_number, title_of([lines_of(chars)]), (), has_text, needs_header=True)
+    table, header_end, columns = _columns(table, segments, chars, header, source_file, page.page_number)
+    grid = table.grid
+    if header_end:
         header = Header({name: (grid.xs[cols[0]], grid.xs[cols[-1] + 1]) for name, cols in columns.items()})
     title = title_of([lines_of(table.outside), *(table.lines[i] for i in grid.cells_in_bands(0, header_end))])
     rows: list[SectionRow | GridRow] = []
@@ -147,6 +136,25 @@ def read_page(page: Page, source_file: str, header: Header | None = None) -> Pag
         section = _section(page.page_number, band_chars) if starts_left and not graded else None
         rows.append(section or row)
     return PageTable(page.page_number, title, tuple(rows), has_text, header)
+
+
+def _columns(
+    table: _Table, segments: list[Segment], chars: list[Char], header: Header | None, source_file: str, page: int
+) -> tuple[_Table, int, dict[str, list[int]]]:
+    """The table as its columns are read, where its header bands end, and the columns of each field:
+    from the page's own header row, or, on a page without one, from `header`."""
+    if _labelled(table):
+        bottom = _header_bottom(table)
+        if bottom is not None:
+            table = _Table(ruled_grid(segments, ruled_at=bottom), chars)
+        return (table, *_header(table, source_file, page))
+    assert header is not None
+    grid = ruled_grid(segments, across=header.span)
+    columns = header.columns_on(grid) if grid is not None else None
+    if grid is None or columns is None:
+        raise SheetError(source_file, "the table has no column-header row (取組名, 事務事業名, …), and its columns "
+                         "are not those of the page before", page=page)
+    return _Table(grid, chars), 0, columns
 
 
 class _Table:
