@@ -15,7 +15,7 @@ Any other number with a unit is a ``figure`` (「マッチングを新たに25�
 開催しました」) a ``dated_event`` of 1 回. Markers read around every figure: 約/程度/超 (approximate), 見込
 (estimate), 累計 (running total), 新たに (the year's increment), 削減/増/前年度より (a change, not a
 level), 週/月/年 before a count (a rate), あたり/換算 (a per-unit value) and ▲ (negative). Dates,
-ordinals (第3回), years and the target a sentence names (目標600件) are not figures.
+ordinals (第3回, 3回目), years and the target a sentence names (目標600件) are not figures.
 """
 
 from __future__ import annotations
@@ -37,12 +37,12 @@ def _value(side: str) -> str:
 FORMATS: tuple[tuple[str, re.Pattern], ...] = tuple((name, re.compile(pattern)) for name, pattern in (
     ("metric_colon", rf"(?P<metric>{_MC}+?)(?P<qualifier>\((?:R[0-9]+|令和[0-9]+年度)?(?:実績|見込)み?値?\))?\s*:\s*{_value('a')}\s*(?P<estimate>\(見込み?\))?"),
     ("target_pair", rf"^[{BULLETS}\s]*(?P<metric>.+?)\s*R[0-9]+目標値\s*:\s*{_value('t')}\s*実績値\s*:\s*{_value('a')}"),
-    ("target_vs_actual", rf"(?P<metric>{_MC}*?)(?:(?:の|は|が)、?)?\s*目標値?(?:の|が|は)?\s*(?P<metric_after>[^0-9、。()をにでと]*?)\s*{_value('t')}\s*(?:に対し(?:て)?|のところ)、?\s*(?:実績値?(?:が|は)?)?\s*{_value('a')}"),
+    ("target_vs_actual", rf"(?P<metric>{_MC}*?)(?:(?:の|は|が|では|については)、?)?\s*目標値?(?:の|が|は)?\s*(?P<metric_after>[^0-9、。()をにでと]*?)\s*{_value('t')}\s*(?:に対し(?:て)?|のところ)、?\s*(?:実績値?(?:が|は)?)?\s*{_value('a')}"),
     ("target_then_actual", rf"(?P<metric>{_MC}+?)(?:は|が)、?\s*{_value('t')}\s*を目標と[^。]*?、\s*{_value('a')}\s*(?:と|に)なり"),
     ("metric_in_brackets", rf"\(\s*(?P<metric>[^、。,:()「」『』・●○〇◯∘◎■□◆◇※①-⑳\s0-9]+?)\s*{_value('a')}\s*(?P<estimate>\(見込み?\))?\s*\)"),
     ("metric_is", rf"(?P<metric>{_MC}+?(?:数|率|額|量))(?:は|が)、?\s*{_value('a')}\s*(?P<estimate>\(見込み?\))?(?:と|に|で|、|\)|$)"),
 ))
-_METRIC_TAIL = re.compile(r"(?:について(?:は|も)?|では|も|全体では)$")
+_METRIC_TAIL = re.compile(r"(?:について(?:は|も)?|では|も|全体では|全体)$")
 
 _BARE = re.compile(rf"(?<![A-Za-z0-9.,第])(?P<period>(?:毎)?(?:週|月|年)に?)?(?P<pre>約)?(?P<sign>[▲△])?(?P<num>{NUMBER})")
 _COUNTER_RE = re.compile("|".join(re.escape(c) for c in COUNTERS))
@@ -284,6 +284,8 @@ def _bare(sentence: str, taken: list[tuple[int, int]]) -> list[_Read]:
             continue
         before = sentence[:match.start()]
         after = sentence[unit_end:]
+        if after.startswith("目"):
+            continue  # an ordinal (3回目)
         if _TARGET_BEFORE.search(before) or _TARGET_AFTER.match(after):
             continue  # the target the sentence names (目標（78,000人）), or a comparison's base
         period = (match.group("period") or "").strip("毎に") or None
