@@ -51,7 +51,7 @@ def kpi_result_figures(results: str) -> list[dict]:
             "metric_key": match_key(f.metric) if f.metric else None, "actual_value": f.value, "actual_unit": f.unit,
             "rate_period": f.period, "stated_target_value": f.stated_target_value, "stated_target_unit": f.stated_target_unit,
             "is_estimate": f.is_estimate, "is_approximate": f.is_approximate, "is_cumulative": f.is_cumulative,
-            "is_year_increment": f.is_new, "is_change": f.is_change, "is_per_unit": f.is_per_unit,
+            "is_year_increment": f.is_year_increment, "is_change": f.is_change, "is_per_unit": f.is_per_unit,
             "statement_text": f.statement_text, "source_sentence": f.source_sentence,
         }
         for f in parse_figures(results)

@@ -279,7 +279,7 @@ def match(targets: list[PlanTarget], rows: list[Row]) -> list[Outcome]:
         outcome.match_rule = _rule(target, chosen, targets, note is not None)
         outcome.match_evidence = _describe(chosen) + (f"; {note}" if note else "")
 
-    _dated_events(targets, rows, figures, outcomes, taken)
+    _dated_events(targets, figures, outcomes, taken)
     for target in targets:
         outcome = outcomes[target.kpi_no]
         if outcome.match_status == "no_actual":
@@ -287,7 +287,9 @@ def match(targets: list[PlanTarget], rows: list[Row]) -> list[Outcome]:
     return [outcomes[t.kpi_no] for t in targets] + _stated_in_results(figures, taken, len(targets))
 
 
-def _dated_events(targets, rows, figures, outcomes, taken) -> None:
+def _dated_events(targets: list[PlanTarget], figures: list[tuple[Row, Figure]], outcomes: dict[int, Outcome],
+                  taken: set[tuple[int, int]]) -> None:
+    """An event count with no candidate takes the one event the results date, when they date only one."""
     events = [(row, f) for row, f in figures if f.statement_format == "dated_event"]
     if len(events) != 1:
         return
@@ -297,7 +299,7 @@ def _dated_events(targets, rows, figures, outcomes, taken) -> None:
         counts_events = target.period is None and target.unit is not None and units_compatible(target.unit, "回")
         if outcome.match_status != "no_actual" or outcome.candidates or not counts_events:
             continue
-        metric = max(containment(Metric(target.metric).core, event.clause), SENTENCE_WEIGHT * containment(Metric(target.metric).core, event.sentence))
+        metric = _metric_similarity(target, event)
         if metric < GATE:
             continue
         chosen = Candidate(row.sub_row, event, 0.6 * metric, metric, 0.0, _scale(target.target_value, 1.0), False)

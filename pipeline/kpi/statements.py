@@ -51,19 +51,13 @@ _OTHER_UNIT = re.compile(r"[A-Za-z%]+|[\u3400-\u9fff\u30a1-\u30fa]{1,3}")
 # the base of a per-unit value (1か月あたり)
 _DATE = re.compile(
     r"(?:(?:令和|平成|R)\s*[0-9元]+(?:\s*[・~〜-]\s*[0-9]+)*\s*年度?|[0-9]{4}\s*年度?)(?:\s*[0-9]{1,2}\s*月(?:\s*[0-9]{1,2}\s*日)?)?"
-    r"|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日|(?<=日[、・])[0-9]{1,2}\s*日|[0-9]{1,2}\s*月(?=[・~〜から、]|に|まで|より|以降|中|頃|末|上旬|中旬|下旬)"
+    r"|[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*日|(?<=日[、・])[0-9]{1,2}\s*日|[0-9]{1,2}\s*月(?=[・~〜、]|から|に|まで|より|以降|中|頃|末|上旬|中旬|下旬)"
     r"|[0-9]+\s*(?:年|か月|ヶ月)ぶり|[0-9]+\s*(?:か月|ヶ月|日|年|人|回)\s*(?:あたり|当たり)|[0-9]+\s*か年|[0-9]+\s*周年|[0-9]{4}(?=[)）\s」]|$)"
 )
 _DAY = re.compile(r"(?:(?:令和|平成)[0-9元]+年)?[0-9]{1,2}月[0-9]{1,2}日(?:(?:から|~|〜)(?:[0-9]{1,2}月)?[0-9]{1,2}日(?:まで)?)?")
 _EVENT_AFTER_DAY = re.compile(r"に?[^、。]{0,30}?(?:開催|実施)(?:し|され)")
 _BOUNDARY = "、。,;"
 
-
-def _is_boundary(text: str, i: int) -> bool:
-    """A clause ends at 、 。 ; or a comma that is no thousands separator (NFKC makes 「，」 a comma)."""
-    if text[i] != ",":
-        return text[i] in _BOUNDARY
-    return not (0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit())
 _APPROXIMATE_AFTER = re.compile(r"^(?:程度|余り|余|超|強|弱|前後|以上)")
 _ESTIMATE_AFTER = re.compile(r"^\s*\(?\s*見込")
 _CHANGE_AFTER = re.compile(r"^(?:の)?(?:削減|減少|増加|増|減)")
@@ -71,6 +65,13 @@ _CHANGE_BEFORE = re.compile(r"(?:前年度?|昨年度?)(?:より|比|から)[^�
 _PER_UNIT = re.compile(r"あたり|当たり|換算")
 _TARGET_BEFORE = re.compile(r"目標値?(?:の|が|は|:|\(|\s)*$")
 _TARGET_AFTER = re.compile(r"^(?:を目標|に対し|のところ)")
+
+
+def _is_boundary(text: str, i: int) -> bool:
+    """A clause ends at 、 。 ; or a comma that is no thousands separator (NFKC makes 「，」 a comma)."""
+    if text[i] != ",":
+        return text[i] in _BOUNDARY
+    return not (0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit())
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,7 @@ class Figure:
     is_estimate: bool
     is_approximate: bool
     is_cumulative: bool
-    is_new: bool
+    is_year_increment: bool
     is_change: bool
     is_per_unit: bool
     statement_text: str  # as printed
@@ -212,12 +213,12 @@ class _Read:
     order: int
     value: float
     unit: str | None
+    unit_end: int
     metric: str | None = None
     stated_target_value: float | None = None
     stated_target_unit: str | None = None
     estimate: bool = False
     approximate: bool = False
-    cumulative_word: bool = False
     period: str | None = None
     text_start: int = 0
     text_end: int = 0
@@ -257,12 +258,12 @@ def _explicit(sentence: str) -> tuple[list[_Read], list[tuple[int, int]]]:
                 order=order,
                 value=_signed(match, "a"),
                 unit=_unit(match, "a"),
+                unit_end=match.start("aunit") + len(_unit(match, "a")) if match.group("aunit") else match.end("anum"),
                 metric=metric,
                 stated_target_value=_signed(match, "t") if has_target else None,
                 stated_target_unit=_unit(match, "t") if has_target else None,
                 estimate=bool(match.groupdict().get("estimate")) or "見込" in (match.groupdict().get("qualifier") or ""),
                 approximate=match.group("apre") == "約",
-                cumulative_word=match.group("apre") == "累計",
                 text_start=match.start() + (len(match.group(0)) - len(match.group(0).lstrip(BULLETS + " "))),
                 text_end=match.end(),
             ))
@@ -298,8 +299,8 @@ def _bare(sentence: str, taken: list[tuple[int, int]]) -> list[_Read]:
             order=len(FORMATS) + 1,
             value=parse_number(match.group("num")) * (-1 if match.group("sign") else 1),
             unit=unit,
-            approximate=match.group("pre") == "約" or before.endswith("約"),
-            cumulative_word=before.endswith("累計"),
+            unit_end=unit_end,
+            approximate=match.group("pre") == "約",
             period=period,
         ))
     return reads
@@ -311,7 +312,7 @@ def _dated_events(sentence: str) -> list[_Read]:
         event = _EVENT_AFTER_DAY.match(sentence, match.end())
         if event:
             reads.append(_Read(start=match.start(), end=match.end(), format="dated_event", order=len(FORMATS) + 2,
-                               value=1.0, unit="回", text_start=match.start(), text_end=event.end() - 1))
+                               value=1.0, unit="回", unit_end=match.end(), text_start=match.start(), text_end=event.end() - 1))
     return reads
 
 
@@ -338,10 +339,7 @@ def parse_figures(results: str) -> list[Figure]:
 
 def _figure(statement_no: int, item_no: int, sentence_no: int, read: _Read, sentence: Folded, item: Folded) -> Figure:
     text = sentence.norm
-    unit_end = read.end
-    if read.unit and read.format != "dated_event":
-        unit_end = text.find(read.unit, read.end)
-        unit_end = read.end if unit_end < 0 or unit_end - read.end > 2 else unit_end + len(read.unit)
+    unit_end = read.unit_end
     before = _words_before(text, read.start)
     after_end, after = _words_after(text, unit_end)
     bracket = _enclosing_bracket(text, read.start)
@@ -368,8 +366,8 @@ def _figure(statement_no: int, item_no: int, sentence_no: int, read: _Read, sent
         stated_target_unit=read.stated_target_unit,
         is_estimate=read.estimate or bool(_ESTIMATE_AFTER.match(right)),
         is_approximate=read.approximate or bool(_APPROXIMATE_AFTER.match(right)),
-        is_cumulative=read.cumulative_word or "累計" in local_before or "累計" in (metric or ""),
-        is_new=bool(re.search(r"新たに|新規に?", local_before)),
+        is_cumulative="累計" in local_before or "累計" in (metric or ""),
+        is_year_increment=bool(re.search(r"新たに|新規に?", local_before)),
         is_change=bool(_CHANGE_AFTER.match(right) or _CHANGE_BEFORE.search(local_before)),
         is_per_unit=bool(_PER_UNIT.search(local_before)),
         statement_text=sentence.printed_span(text_start, text_end).strip(),

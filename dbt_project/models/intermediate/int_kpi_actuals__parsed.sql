@@ -33,7 +33,7 @@ figures as (
 final as (
 
     select
-        evaluation_id || '-a' || lpad(figure.statement_no::varchar, 2, '0') as kpi_actual_id,
+        {{ kpi_actual_id('fiscal_year', 'initiative_no', 'sub_row', 'figure.statement_no') }} as kpi_actual_id,
         evaluation_id,
         initiative_year_id,
         fiscal_year,

@@ -50,6 +50,7 @@ initiative_rows as (
         fiscal_year,
         initiative_no,
         initiative_year_id,
+        min(sub_row) as first_sub_row,
         to_json(list(struct_pack(sub_row, achievement_code, results) order by sub_row)) as rows_json
 
     from sheet_rows
@@ -63,6 +64,7 @@ outcomes as (
         initiative_rows.fiscal_year,
         initiative_rows.initiative_no,
         initiative_rows.initiative_year_id,
+        initiative_rows.first_sub_row,
         unnest(kpi_match(coalesce(initiative_targets.targets_json, '[]'), initiative_rows.rows_json)) as outcome
 
     from initiative_rows
@@ -75,23 +77,30 @@ outcomes as (
 numbered as (
 
     select
-        *,
+        outcomes.*,
+        -- the row the target is counted with: the one whose results state its actual, else the first
+        counted_with.evaluation_id,
         row_number() over (
-            partition by fiscal_year, initiative_no, outcome.target_source order by outcome.kpi_no
+            partition by outcomes.fiscal_year, outcomes.initiative_no, outcomes.outcome.target_source
+            order by outcomes.outcome.kpi_no
         ) as source_no
 
     from outcomes
+    inner join sheet_rows as counted_with
+        on outcomes.fiscal_year = counted_with.fiscal_year
+        and outcomes.initiative_no = counted_with.initiative_no
+        and coalesce(outcomes.outcome.sub_row, outcomes.first_sub_row) = counted_with.sub_row
 
 ),
 
 final as (
 
     select
-        format(
-            '{:d}-{:03d}-{}{:02d}', fiscal_year, initiative_no,
-            case outcome.target_source when 'plan' then 'k' else 'r' end,
-            case outcome.target_source when 'plan' then outcome.kpi_no else source_no end
-        ) as kpi_target_id,
+        {{ kpi_target_id(
+            'fiscal_year', 'initiative_no',
+            "case outcome.target_source when 'plan' then 'k' else 'r' end",
+            "case outcome.target_source when 'plan' then outcome.kpi_no else source_no end"
+        ) }} as kpi_target_id,
         initiative_year_id,
         fiscal_year,
         initiative_no,
@@ -104,18 +113,15 @@ final as (
         outcome.target_text,
         outcome.match_status,
         case when outcome.sub_row is not null then
-            format('{:d}-{:03d}-{:d}-a{}', fiscal_year, initiative_no, outcome.sub_row, lpad(outcome.statement_no::varchar, 2, '0'))
+            {{ kpi_actual_id('fiscal_year', 'initiative_no', 'outcome.sub_row', 'outcome.statement_no') }}
         end as kpi_actual_id,
-        -- the row the target is counted with: the one whose results state its actual, else the first
-        format('{:d}-{:03d}-{:d}', fiscal_year, initiative_no, coalesce(outcome.sub_row, 1)) as evaluation_id,
+        evaluation_id,
         outcome.match_rule,
         outcome.match_score,
         outcome.match_evidence,
         list_transform(
             outcome.candidates,
-            lambda candidate: format(
-                '{:d}-{:03d}-{:d}-a{}', fiscal_year, initiative_no, candidate.sub_row, lpad(candidate.statement_no::varchar, 2, '0')
-            )
+            lambda candidate: {{ kpi_actual_id('fiscal_year', 'initiative_no', 'candidate.sub_row', 'candidate.statement_no') }}
         ) as candidate_kpi_actual_ids,
         outcome.is_met,
         outcome.attainment_ratio,

@@ -65,7 +65,7 @@ parsed as (
 final as (
 
     select
-        format('{:d}-{:03d}-k{:02d}', fiscal_year, initiative_no, target.kpi_no) as kpi_target_id,
+        {{ kpi_target_id('fiscal_year', 'initiative_no', "'k'", 'target.kpi_no') }} as kpi_target_id,
         format('{:d}-{:03d}', fiscal_year, initiative_no) as initiative_year_id,
         fiscal_year,
         initiative_no,
