@@ -109,8 +109,8 @@ def test_explicit_wordings_name_metric_and_target():
 
 def test_running_text_figures_with_their_markers():
     [count, total, rate, visits] = parse_figures("相談会を新たに8回開催（累計30回）し、教室（週2回程度、延べ90回）を実施しました。")
-    assert (count.value, count.is_new, count.is_cumulative) == (8, True, False)
-    assert (total.value, total.is_new, total.is_cumulative) == (30, False, True)
+    assert (count.value, count.is_year_increment, count.is_cumulative) == (8, True, False)
+    assert (total.value, total.is_year_increment, total.is_cumulative) == (30, False, True)
     assert (rate.value, rate.unit, rate.period, rate.is_approximate) == (2, "回/週", "週", True)
     assert (visits.value, visits.unit, visits.period) == (90, "回", None)
 
@@ -133,3 +133,10 @@ def test_a_single_event_stated_by_its_date():
     assert _figures("研修会を令和5年2月10日に開催しました。") == [("dated_event", 1, "回")]
     # an edition (3回目) is no count: one event, dated
     assert _figures("研修会を2月10日に3回目として開催し、参加者は40人でした。") == [("dated_event", 1, "回"), ("figure", 40, "人")]
+
+
+def test_figures_listed_with_short_labels_are_parts_of_a_breakdown():
+    figures = parse_figures("講演会を開催し、参加者は大人120人、子ども80人でした。（相談件数：534件、支援件数：16件）")
+    assert [(f.value, f.label, f.breakdown) for f in figures] == [
+        (120, "大人", 1), (80, "子ども", 1), (534, "相談件数", None), (16, "支援件数", None),
+    ]

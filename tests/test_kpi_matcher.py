@@ -162,3 +162,16 @@ def test_matched_actuals_record_rule_evidence_and_candidates():
     assert outcome.match_rule == "running_total"
     assert "grade 3" in outcome.match_evidence and "metric 1.00" in outcome.match_evidence
     assert [c.figure.value for c in outcome.candidates] == [117, 25]
+
+
+def test_a_part_of_a_breakdown_is_no_actual_of_the_whole():
+    # the participants were 200 in all; the sheet states only the parts
+    [outcome] = match([target("参加者数", 200, "人")], [Row(1, 3, "講演会を開催し、参加者は大人120人、子ども80人でした。")])
+    assert outcome.match_status == "ambiguous" and sorted(c.figure.value for c in outcome.candidates) == [80, 120]
+
+
+def test_a_figure_the_sentence_gives_for_something_else_is_no_actual():
+    # 利用者 stands in the sentence, the 3 people are the staff: ten times off and not in the figure's clause
+    assert actual([target("利用者数", 50000, "人")], "施設の利用者は減少し、職員3人で対応しました。") == [("no_actual", None)]
+    # in its own clause the metric's words carry a figure of any size (a year of closure)
+    assert actual([target("利用者数", 50000, "人")], "休館のため、利用者は3,100人に留まりました。") == [(3100, "synonym")]

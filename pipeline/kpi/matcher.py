@@ -172,8 +172,10 @@ def _candidate(target: PlanTarget, row: Row, figure: Figure) -> Candidate | None
     metric = _metric_similarity(target, figure)
     if not names and metric < GATE:
         return None
-    context = max(containment(target.context_text or "", figure.item), containment(target.section_text or "", figure.item))
     scale = _scale(target.target_value, figure.value)
+    if not names and not figure.metric and containment(Metric(target.metric).core, figure.clause) < GATE and scale == 0:
+        return None  # the metric only elsewhere in the sentence, and a figure of another order of magnitude
+    context = max(containment(target.context_text or "", figure.item), containment(target.section_text or "", figure.item))
     score = 0.6 * metric + 0.25 * context + 0.15 * scale + (1.0 if names else 0.0)
     return Candidate(row.sub_row, figure, score, metric, context, scale, bool(names))
 
@@ -203,6 +205,15 @@ def _running_total(target: PlanTarget, a: Candidate, b: Candidate, grades: dict[
         kind = "running total" if fitting[0] is total else "year's count"
         return fitting[0], f"the {kind} agrees with the row's grade {grade}"
     return None
+
+
+def _other_parts(target: PlanTarget, chosen: Candidate, pool: list[Candidate]) -> list[Candidate]:
+    """The other parts of a breakdown the chosen figure is one of (「大人120人、子ども80人」), unless the
+    target names the chosen part (「大人の参加者数」): a whole the sheet does not state is no part of it."""
+    part = chosen.figure.breakdown
+    if part is None or containment(chosen.figure.label, target.metric) >= NAMED_IN_SENTENCE:
+        return []
+    return [c for c in pool if c is not chosen and c.sub_row == chosen.sub_row and c.figure.breakdown == part]
 
 
 def _describe(candidate: Candidate) -> str:
@@ -260,6 +271,7 @@ def match(targets: list[PlanTarget], rows: list[Row]) -> list[Outcome]:
         decided = (top, sibling) if note else (top,)
         rivals = [c for c in pool if all(c is not d for d in decided)
                   and c.score >= top.score - MARGIN and not math.isclose(c.figure.value, chosen.figure.value)]
+        rivals += [c for c in _other_parts(target, chosen, pool) if c not in rivals]
         if rivals:
             outcome.match_status, outcome.no_actual_reason = "ambiguous", "ambiguous"
             outcome.candidates = [chosen, *rivals]

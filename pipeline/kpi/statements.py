@@ -21,7 +21,7 @@ ordinals (第3回, 3回目), years and the target a sentence names (目標600件
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipeline.kpi.text import BULLETS, COUNTERS, NUMBER, Folded, parse_number
 
@@ -96,9 +96,12 @@ class Figure:
     source_sentence: str  # as printed
     item_no: int
     sentence_no: int
+    # the figure's place in a breakdown (「大人120人、子ども80人」): the statement_no of its first part
+    breakdown: int | None
     # NFKC texts the matcher compares: the words around the figure, its sentence, its item, and the
     # sentence's topic (「社会教育振興事業全体では、…」)
     clause: str
+    label: str  # the words right before the figure in its clause, after its topic (「大人」)
     sentence: str
     item: str
     topic: str | None
@@ -324,6 +327,7 @@ def sentences(results: str) -> list[str]:
 def parse_figures(results: str) -> list[Figure]:
     """Every figure a results cell states, in reading order, numbered from 1."""
     found = []
+    parts: dict[int, int] = {}
     for item_no, item in enumerate(_items(results), start=1):
         for sentence_no, sentence in enumerate(_sentences(item), start=1):
             text = sentence.norm
@@ -331,10 +335,33 @@ def parse_figures(results: str) -> list[Figure]:
             reads = explicit + _bare(text, taken)
             if not any(r.unit in ("回", "件") for r in reads):
                 reads += _dated_events(text)
-            for read in reads:
-                found.append((item_no, sentence_no, read, sentence, item))
-    found.sort(key=lambda f: (f[0], f[1], f[2].start, f[2].order))
-    return [_figure(no, *f) for no, f in enumerate(found, start=1)]
+            reads.sort(key=lambda r: (r.start, r.order))
+            parts.update(_breakdowns(text, reads))
+            found.extend((item_no, sentence_no, read, sentence, item) for read in reads)
+    figures = [_figure(no, *f) for no, f in enumerate(found, start=1)]
+    number = {id(read): figure.statement_no for (_, _, read, _, _), figure in zip(found, figures)}
+    return [replace(figure, breakdown=number[parts[id(read)]]) if id(read) in parts else figure
+            for (_, _, read, _, _), figure in zip(found, figures)]
+
+
+def _label(text: str, start: int) -> str:
+    """The words right before a figure in its clause, after its topic: 「参加者は大人120人」 → 大人."""
+    bracket = _enclosing_bracket(text, start)
+    words = text[max(_clause_start(text, start), -1 if bracket is None else bracket + 1):start]
+    return re.sub(r"[:\s]+$", "", re.split(r"では|には|は|が", words)[-1]).strip()
+
+
+def _breakdowns(text: str, reads: list[_Read]) -> dict[int, int]:
+    """Figures of one unit listed one after the other with a short label each (「大人120人、子ども80人」):
+    the parts of something, each keyed to the first of its list (by ``id``)."""
+    parts: dict[int, int] = {}
+    for a, b in zip(reads, reads[1:]):
+        between = text[a.unit_end:b.start]
+        if a.unit == b.unit and a.format == b.format == "figure" and re.fullmatch(r"、\s*[^、。()]{1,8}", between) \
+                and 0 < len(_label(text, a.start)) <= 8:
+            first = parts.get(id(a), id(a))
+            parts[id(a)] = parts[id(b)] = first
+    return parts
 
 
 def _figure(statement_no: int, item_no: int, sentence_no: int, read: _Read, sentence: Folded, item: Folded) -> Figure:
@@ -374,7 +401,9 @@ def _figure(statement_no: int, item_no: int, sentence_no: int, read: _Read, sent
         source_sentence=sentence.printed.strip(),
         item_no=item_no,
         sentence_no=sentence_no,
+        breakdown=None,
         clause=before + text[read.start:unit_end] + after,
+        label=_label(text, read.start),
         sentence=text,
         item=item.norm,
         topic=_topic(text),
