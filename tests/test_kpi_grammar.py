@@ -4,6 +4,8 @@ Sentences here are rephrasings of the sheet's shapes, not its words."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from pipeline.kpi.statements import parse_figures
@@ -140,3 +142,14 @@ def test_figures_listed_with_short_labels_are_parts_of_a_breakdown():
     assert [(f.value, f.label, f.breakdown) for f in figures] == [
         (120, "大人", 1), (80, "子ども", 1), (534, "相談件数", None), (16, "支援件数", None),
     ]
+
+
+@pytest.mark.parametrize("broken", [
+    "●春の音楽祭の開催\n入場者数：35,000人以上\n●秋の民族舞踊祭の開催入場者\n数：50,000人以上",  # a label broken at a line end
+    "●春の音楽祭の開催\n入場者数：35,000人以上\n●秋の民族舞踊祭の開催入場者数：50,000人以上",  # the line break lost
+])
+def test_a_broken_or_joined_target_line_reads_as_the_clean_one(broken):
+    clean = "●春の音楽祭の開催\n入場者数：35,000人以上\n●秋の民族舞踊祭の開催\n入場者数：50,000人以上"
+    def fields(plan):
+        return [replace(t, plan_line_no=0) for t in parse_targets(plan, ["入場者数"])]
+    assert fields(broken) == fields(clean)

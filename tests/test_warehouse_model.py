@@ -159,6 +159,9 @@ def test_every_stated_actual_is_attributed_as_read_by_hand(warehouse):
         from marts.mart_kpi_attainment where attainment_status = 'no actual stated'
     """)
     assert reasons == [(0, 12)]
+    texts = dict(rows(warehouse, "select kpi_target_id, target_text from marts.mart_kpi_attainment"))
+    assert texts["2022-011-k01"] == "ホール稼働率：60％以上"  # the plan's, as fct_kpi_target has it
+    assert texts["2022-011-r03"] == "会議室稼働率は目標の65％に対し77％"  # the statement that states it
 
 
 def test_targets_stated_in_the_results_are_targets_of_their_own(warehouse):

@@ -28,7 +28,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pipeline.kpi.text import BULLETS, NUMBER, Folded, match_key, nfkc, parse_number
+from pipeline.kpi.text import BULLETS, CIRCLED_NUMBERS, NUMBER, Folded, match_key, nfkc, parse_number
 
 _B = f"[{BULLETS}]"
 _VALUE = (
@@ -186,8 +186,8 @@ def parse_targets(plan: str, known: Iterable[str] = ()) -> list[Target]:
             part = line.text.slice(0, line.plain.start("label") + skipped[i]).strip().printed
         if part:
             items[item_no] = items.get(item_no, "") + part
-        if not line.is_target and line.norm[:1] in "●◆■" + BULLETS[-20:]:
-            section = line.text.printed
+        if part and line.norm[:1] in "●◆■" + CIRCLED_NUMBERS:
+            section = part  # a section heading: the line without what it lent to a target after it
         sections.append(section)
 
     targets: list[Target] = []

@@ -78,6 +78,8 @@ numbered as (
 
     select
         outcomes.*,
+        -- a plan target as printed; one stated in the results is its statement
+        coalesce(plan_targets.target_text, outcomes.outcome.target_text) as target_text,
         -- the row the target is counted with: the one whose results state its actual, else the first
         counted_with.evaluation_id,
         row_number() over (
@@ -90,6 +92,11 @@ numbered as (
         on outcomes.fiscal_year = counted_with.fiscal_year
         and outcomes.initiative_no = counted_with.initiative_no
         and coalesce(outcomes.outcome.sub_row, outcomes.first_sub_row) = counted_with.sub_row
+    left join targets as plan_targets
+        on outcomes.outcome.target_source = 'plan'
+        and outcomes.fiscal_year = plan_targets.fiscal_year
+        and outcomes.initiative_no = plan_targets.initiative_no
+        and outcomes.outcome.kpi_no = plan_targets.kpi_no
 
 ),
 
@@ -110,7 +117,7 @@ final as (
         cast(outcome.target_value as decimal(18, 4)) as target_value,
         outcome.unit,
         outcome.comparator,
-        outcome.target_text,
+        target_text,
         outcome.match_status,
         case when outcome.sub_row is not null then
             {{ kpi_actual_id('fiscal_year', 'initiative_no', 'outcome.sub_row', 'outcome.statement_no') }}
