@@ -18,6 +18,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from kpi_fy2022_truth import ESTIMATES, PLAN_ACTUALS, PLAN_MET, RESULTS_TARGETS
+from pipeline.kpi.duckdb_functions import FUNCTIONS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 
@@ -73,25 +76,15 @@ FY2022_TARGETS = [
     (102, "開催回数", 1, "回", "=", None),
 ]
 
-# Targets with an actual: kpi_target_id → (actual_value, attainment_status, match_rule). Every other
-# target has no actual stated.
-FY2022_ATTAINMENT = {
-    "2022-004-k01": (-17000, "not met", "metric"),  # ▲1.7万TEU
-    "2022-009-k01": (65, "met", "metric"),
-    "2022-011-k01": (42, "not met", "metric"),
-    "2022-012-k01": (666, "met", "stated_target"),  # ビジネスマッチング創出件数の目標600件に対して666件
-    "2022-012-k02": (9, "met", "stated_target"),
-    "2022-012-k03": (5.6, "not met", "stated_target"),
-    "2022-014-k01": (111, "met", "metric"),
-    "2022-024-k01": (None, "actual not attributable", None),  # two 入場者数 targets, two 入場者数 actuals
-    "2022-024-k02": (None, "actual not attributable", None),
-    "2022-025-k01": (71800, "not met", "metric"),
-    "2022-027-k01": (48877, "not met", "metric"),
-    "2022-028-k01": (278092, "not met", "metric"),
-    "2022-029-k01": (60884, "not met", "metric"),
-    "2022-035-k01": (134, "not met", "metric"),
-    "2022-065-k01": (3314, "met", "metric"),
-    "2022-067-k01": (534, "met", "metric"),
+# How the matcher attributes some of the hand-read actuals (kpi_fy2022_truth.PLAN_ACTUALS): one of each rule.
+FY2022_RULES = {
+    "2022-014-k01": "metric",  # 国際展開活動件数（R4実績）：111件
+    "2022-012-k01": "stated_target",  # …の目標600件に対して666件
+    "2022-035-k02": "synonym",  # 来場者数 for 総参加者数
+    "2022-024-k01": "context",  # two 入場者数 targets, told apart by their plan items
+    "2022-079-k01": "rate",  # 週1回程度 beside 47回
+    "2022-001-k01": "running_total",  # 新たに25件 (累計117件), graded on target
+    "2022-102-k01": "dated_event",  # one lecture, stated by its date
 }
 
 
@@ -147,26 +140,66 @@ def test_targets_keep_their_printed_wording(warehouse):
     assert contexts["2022-024-k02"] == "●アジア諸国の民族音楽・舞踊等による「アジア交流音楽祭」の開催"
 
 
-def test_actuals_are_matched_only_where_certain(warehouse):
+def test_every_stated_actual_is_attributed_as_read_by_hand(warehouse):
     found = rows(warehouse, """
-        select kpi_target_id, actual_value, attainment_status, match_rule
-        from marts.mart_kpi_attainment where fiscal_year = 2022
+        select kpi_target_id, actual_value, is_met, attainment_status, match_rule, actual_is_estimate
+        from marts.mart_kpi_attainment where fiscal_year = 2022 and target_source = 'plan'
     """)
-    assert len(found) == len(FY2022_TARGETS)
-    with_actual = {tid: (as_number(value), status, rule) for tid, value, status, rule in found if status != "no actual stated"}
-    assert with_actual == FY2022_ATTAINMENT
-    statuses = Counter(status for _, _, status, _ in found)
-    assert statuses == {"no actual stated": 31, "not met": 8, "met": 6, "actual not attributable": 2}
+    assert len(found) == len(FY2022_TARGETS) == len(PLAN_ACTUALS)
+    assert {tid: as_number(value) for tid, value, *_ in found} == {tid: value for tid, (value, _) in PLAN_ACTUALS.items()}
+    by_id = {tid: (met, status, rule, estimate) for tid, _, met, status, rule, estimate in found}
+    assert {tid: by_id[tid][0] for tid in PLAN_MET} == PLAN_MET
+    assert {tid: by_id[tid][2] for tid in FY2022_RULES} == FY2022_RULES
+    assert {tid for tid, (*_, estimate) in by_id.items() if estimate} == ESTIMATES
+    assert Counter(status for _, status, _, _ in by_id.values()) == {"met": 21, "not met": 14, "no actual stated": 12}
     ratio = rows(warehouse, "select attainment_ratio, is_met from marts.mart_kpi_attainment where kpi_target_id = '2022-014-k01'")
     assert ratio == [(pytest.approx(1.11), True)]
-    # stated but not attributable to a plan target: kept, unmatched
-    unmatched = set(rows(warehouse, """
-        select evaluation_id, metric, match_status from marts.fct_kpi_actual where kpi_target_id is null
-    """))
-    assert ("2022-035-1", "来場者数", "no_matching_target") in unmatched  # the target is 総参加者数
-    assert ("2022-034-1", "シビックプライド指標　市民の市に対する「愛着」に関する平均値", "no_matching_target") in unmatched
-    pair = rows(warehouse, "select stated_target_value, actual_value from marts.fct_kpi_actual where kpi_actual_id = '2022-034-1-a01'")
+    reasons = rows(warehouse, """
+        select count(*) filter (where no_actual_reason is null), count(*) filter (where no_actual_reason is not null)
+        from marts.mart_kpi_attainment where attainment_status = 'no actual stated'
+    """)
+    assert reasons == [(0, 12)]
+    texts = dict(rows(warehouse, "select kpi_target_id, target_text from marts.mart_kpi_attainment"))
+    assert texts["2022-011-k01"] == "ホール稼働率：60％以上"  # the plan's, as fct_kpi_target has it
+    assert texts["2022-011-r03"] == "会議室稼働率は目標の65％に対し77％"  # the statement that states it
+
+
+def test_targets_stated_in_the_results_are_targets_of_their_own(warehouse):
+    found = rows(warehouse, """
+        select initiative_no, target_value, actual_value, match_rule, kpi_target_id from marts.mart_kpi_attainment
+        where target_source = 'results' order by kpi_target_id
+    """)
+    assert [(no, as_number(t), as_number(a)) for no, t, a, _, _ in found] == [(no, t, a) for no, t, a in RESULTS_TARGETS]
+    assert {rule for *_, rule, _ in found} == {"stated_in_results"}
+    assert [tid for *_, tid in found][:3] == ["2022-011-r01", "2022-011-r02", "2022-011-r03"]
+
+
+def test_actuals_keep_their_statement_and_why_they_are_no_targets(warehouse):
+    # the 成果指標 of No. 34 state targets of their own; No. 44's 相談件数 measures no target
+    statuses = dict(rows(warehouse, "select kpi_actual_id, match_status from marts.fct_kpi_actual"))
+    assert statuses["2022-034-1-a05"] == "own_target"
+    assert statuses["2022-044-1-a01"] == "no_matching_target"
+    pair = rows(warehouse, "select stated_target_value, actual_value from marts.fct_kpi_actual where kpi_actual_id = '2022-034-1-a05'")
     assert [(as_number(t), as_number(a)) for t, a in pair] == [(6.6, 5.5)]
+    evidence = rows(warehouse, """
+        select a.actual_text, a.actual_source_sentence, f.statement_format
+        from marts.mart_kpi_attainment a join marts.fct_kpi_actual f using (kpi_actual_id)
+        where a.kpi_target_id = '2022-001-k01'
+    """)
+    assert evidence == [("累計117件", evidence[0][1], "figure")] and "マッチングを新たに25件実施" in evidence[0][1]
+
+
+def test_the_kpi_functions_are_called_only_by_tables(warehouse):
+    """A view that calls one of the KPI grammar's Python functions would fail in any client without them."""
+    manifest = json.loads((DBT_PROJECT_DIR / "target" / "manifest.json").read_text())
+    calling = {
+        node["name"]: node["config"]["materialized"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and any(f"{name}(" in node["raw_code"] for name in FUNCTIONS)
+    }
+    assert calling == {name: "table" for name in ("int_kpi_targets__parsed", "int_kpi_actuals__parsed", "int_kpi_targets__matched")}
+    views = rows(warehouse, "select sql from duckdb_views() where not internal")
+    assert views and not [sql for (sql,) in views if any(f"{name}(" in sql for name in FUNCTIONS)]
 
 
 def test_fy2022_grades_and_dimensions(warehouse):
@@ -242,6 +275,32 @@ def test_trend_agrees_with_a_count_of_the_raw_rows(warehouse):
         assert previous is None and change is None  # no FY2021 sheet
     plan = rows(warehouse, "select share_on_or_above_target, share_contributing from marts.mart_attainment_trend where grouping = 'plan'")
     assert plan == [(pytest.approx(112 / 127), pytest.approx(64 / 127))]
+
+
+def test_trend_counts_kpi_attainment_beside_the_grades(warehouse):
+    kpis = rows(warehouse, """
+        select k.attainment_status, r.pillar, r.bureau
+        from marts.mart_kpi_attainment k
+        join raw.sheet_rows r on k.evaluation_id = format('{:d}-{:03d}-{:d}', r.fiscal_year, r.initiative_no, r.sub_row)
+        where k.target_source = 'plan'
+    """)
+    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for status, pillar, bureau in kpis:
+        for key in (("plan", ""), ("pillar", pillar), ("bureau", bureau)):
+            groups[key].append(status)
+    mart = rows(warehouse, """
+        select t.grouping, coalesce(a.pillar, b.name_ja, ''), t.kpi_targets, t.kpi_targets_with_actual, t.kpi_targets_met, t.share_kpis_met
+        from marts.mart_attainment_trend t
+        left join (select distinct pillar_id, pillar from marts.dim_policy_area) a on t.grouping = 'pillar' and t.group_id = a.pillar_id
+        left join marts.dim_bureau b on t.grouping = 'bureau' and t.group_id = b.bureau_key
+        where t.grouping in ('plan', 'pillar', 'bureau')
+    """)
+    for grouping, name, targets, with_actual, met, share in mart:
+        statuses = groups.get((grouping, name), [])
+        counted = sum(s in ("met", "not met") for s in statuses)
+        assert (targets, with_actual, met) == (len(statuses), counted, statuses.count("met")), (grouping, name)
+        assert share == (pytest.approx(statuses.count("met") / counted) if counted else None), (grouping, name)
+    assert [m[2:5] for m in mart if m[0] == "plan"] == [(47, 35, 21)]
 
 
 def test_every_model_and_column_is_described_with_its_japanese_term(warehouse):

@@ -32,15 +32,3 @@
 {% macro trim_text(expression) -%}
     nullif(regexp_replace({{ expression }}, '^[\s　]+|[\s　]+$', '', 'g'), '')
 {%- endmacro %}
-
-
-{#- Share (0–1) of the character bigrams of `needle` that occur in `haystack`; null if `needle` has
-    fewer than two characters. 「ビジネスマッチング件数」 in 「ビジネスマッチング創出件数」 is 0.9. -#}
-{% macro bigram_containment(needle, haystack) -%}
-    case when length({{ needle }}) >= 2 then
-        len(list_filter(
-            list_transform(range(1, length({{ needle }})), lambda i: substr({{ needle }}, i, 2)),
-            lambda bigram: contains({{ haystack }}, bigram)
-        )) / (length({{ needle }}) - 1)
-    end
-{%- endmacro %}

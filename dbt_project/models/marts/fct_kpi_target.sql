@@ -30,6 +30,7 @@ final as (
         targets.is_cumulative,
         targets.target_text,
         targets.context_text,
+        targets.section_text,
         targets.plan_line_no
 
     from targets

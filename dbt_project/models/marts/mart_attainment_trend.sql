@@ -1,6 +1,6 @@
 {%- set grades = [1, 2, 3, 4, 5] -%}
 {%- set contribution_codes = ['A', 'B', 'C', 'D'] -%}
-{%- set shares = ['share_on_or_above_target', 'share_below_target', 'mean_achievement_grade', 'share_contributing'] -%}
+{%- set shares = ['share_on_or_above_target', 'share_below_target', 'mean_achievement_grade', 'share_contributing', 'share_kpis_met'] -%}
 
 with
 
@@ -34,6 +34,28 @@ contribution_grades as (
 
 ),
 
+kpi_attainment as (
+
+    select * from {{ ref('mart_kpi_attainment') }}
+
+),
+
+kpis_per_row as (
+
+    -- the plan's KPI targets, each counted with the row whose results state its actual, else with
+    -- the initiative's first row (mart_kpi_attainment.evaluation_id)
+    select
+        evaluation_id,
+        count(*) as kpi_targets,
+        count(*) filter (where attainment_status in ('met', 'not met')) as kpi_targets_with_actual,
+        count(*) filter (where attainment_status = 'met') as kpi_targets_met
+
+    from kpi_attainment
+    where target_source = 'plan'
+    group by evaluation_id
+
+),
+
 graded as (
 
     select
@@ -44,13 +66,18 @@ graded as (
         evaluations.contribution_code,
         achievement_grades.is_on_or_above_target,
         achievement_grades.is_below_target,
-        contribution_grades.is_contributing
+        contribution_grades.is_contributing,
+        coalesce(kpis_per_row.kpi_targets, 0) as kpi_targets,
+        coalesce(kpis_per_row.kpi_targets_with_actual, 0) as kpi_targets_with_actual,
+        coalesce(kpis_per_row.kpi_targets_met, 0) as kpi_targets_met
 
     from evaluations
     left join achievement_grades
         on evaluations.achievement_code = achievement_grades.achievement_code
     left join contribution_grades
         on evaluations.contribution_code = contribution_grades.contribution_code
+    left join kpis_per_row
+        on evaluations.evaluation_id = kpis_per_row.evaluation_id
 
 ),
 
@@ -127,7 +154,11 @@ measured as (
         count(*) filter (where is_on_or_above_target) / count(*) as share_on_or_above_target,
         count(*) filter (where is_below_target) / count(*) as share_below_target,
         avg(achievement_code) as mean_achievement_grade,
-        count(*) filter (where is_contributing) / count(*) as share_contributing
+        count(*) filter (where is_contributing) / count(*) as share_contributing,
+        cast(sum(kpi_targets) as integer) as kpi_targets,
+        cast(sum(kpi_targets_with_actual) as integer) as kpi_targets_with_actual,
+        cast(sum(kpi_targets_met) as integer) as kpi_targets_met,
+        sum(kpi_targets_met) / nullif(sum(kpi_targets_with_actual), 0) as share_kpis_met
 
     from grouped
     group by fiscal_year, grouping, group_id
@@ -187,6 +218,10 @@ final as (
         share_below_target,
         mean_achievement_grade,
         share_contributing,
+        kpi_targets,
+        kpi_targets_with_actual,
+        kpi_targets_met,
+        share_kpis_met,
         previous_fiscal_year,
         change_evaluation_rows,
         {%- for share in shares %}

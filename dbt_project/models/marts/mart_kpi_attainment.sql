@@ -2,7 +2,7 @@ with
 
 targets as (
 
-    select * from {{ ref('fct_kpi_target') }}
+    select * from {{ ref('int_kpi_targets__matched') }}
 
 ),
 
@@ -18,23 +18,7 @@ initiatives as (
 
 ),
 
-matched_actuals as (
-
-    select * from actuals
-    where kpi_target_id is not null
-
-),
-
-ambiguous_actuals as (
-
-    -- targets for which an actual is stated but could be another target's (two 「入場者数」 targets)
-    select distinct unnest(candidate_kpi_target_ids) as kpi_target_id
-    from actuals
-    where match_status = 'ambiguous'
-
-),
-
-compared as (
+final as (
 
     select
         targets.kpi_target_id,
@@ -42,73 +26,42 @@ compared as (
         targets.initiative_no,
         targets.kpi_no,
         targets.initiative_year_id,
-        targets.initiative_key,
+        initiatives.initiative_key,
         initiatives.initiative_name,
+        targets.evaluation_id,
+        targets.target_source,
         targets.metric,
         targets.comparator,
         targets.target_value,
         targets.unit,
         targets.target_text,
-        matched_actuals.kpi_actual_id,
-        matched_actuals.actual_value,
-        matched_actuals.is_estimate as actual_is_estimate,
-        matched_actuals.is_approximate as actual_is_approximate,
-        matched_actuals.match_rule,
-        matched_actuals.statement_text as actual_text,
-        matched_actuals.source_sentence as actual_source_sentence,
-        ambiguous_actuals.kpi_target_id is not null as has_ambiguous_actual,
+        targets.kpi_actual_id,
+        actuals.actual_value,
+        actuals.actual_unit,
+        actuals.is_estimate as actual_is_estimate,
+        actuals.is_approximate as actual_is_approximate,
+        actuals.is_cumulative as actual_is_cumulative,
+        targets.attainment_ratio,
+        targets.is_met,
         case
-            when matched_actuals.actual_value is not null and targets.target_value <> 0
-                then cast(matched_actuals.actual_value / targets.target_value as double)
-        end as attainment_ratio,
-        case
-            when matched_actuals.actual_value is null then null
-            when targets.comparator = '<=' then matched_actuals.actual_value <= targets.target_value
-            else matched_actuals.actual_value >= targets.target_value
-        end as is_met
-
-    from targets
-    left join matched_actuals
-        on targets.kpi_target_id = matched_actuals.kpi_target_id
-    left join ambiguous_actuals
-        on targets.kpi_target_id = ambiguous_actuals.kpi_target_id
-    left join initiatives
-        on targets.initiative_year_id = initiatives.initiative_year_id
-
-),
-
-final as (
-
-    select
-        kpi_target_id,
-        fiscal_year,
-        initiative_no,
-        kpi_no,
-        initiative_year_id,
-        initiative_key,
-        initiative_name,
-        metric,
-        comparator,
-        target_value,
-        unit,
-        target_text,
-        kpi_actual_id,
-        actual_value,
-        actual_is_estimate,
-        actual_is_approximate,
-        attainment_ratio,
-        is_met,
-        case
-            when kpi_actual_id is null and has_ambiguous_actual then 'actual not attributable'
-            when kpi_actual_id is null then 'no actual stated'
-            when is_met then 'met'
+            when targets.match_status = 'ambiguous' then 'actual not attributable'
+            when targets.kpi_actual_id is null then 'no actual stated'
+            when targets.is_met then 'met'
             else 'not met'
         end as attainment_status,
-        match_rule,
-        actual_text,
-        actual_source_sentence
+        targets.match_rule,
+        targets.match_score,
+        targets.match_evidence,
+        targets.candidate_kpi_actual_ids,
+        targets.no_actual_reason,
+        actuals.statement_text as actual_text,
+        actuals.source_sentence as actual_source_sentence
 
-    from compared
+    from targets
+    left join actuals
+        on targets.kpi_actual_id = actuals.kpi_actual_id
+    left join initiatives
+        on targets.initiative_year_id = initiatives.initiative_year_id
 
 )
 
