@@ -9,6 +9,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from pipeline.kpi.targets import starts_labelled_value
+from pipeline.kpi.text import BULLETS as LIST_MARKS
+from pipeline.kpi.text import CIRCLED_NUMBERS
+
 # 令和N年度 = FY 2018+N, 平成N年度 = FY 1988+N; earlier programmes used the same sheet.
 ERA_BASE_YEAR = {"令和": 2018, "平成": 1988}
 
@@ -41,7 +45,6 @@ WARDS = ("川崎区", "幸区", "中原区", "高津区", "宮前区", "多摩�
 _CODE_STARTS = frozenset("0123456789０１２３４５６７８９" + "".join(ward[0] for ward in WARDS))
 
 ROMAN_NUMERALS = "ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ"
-CIRCLED_NUMBERS = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 PILLAR_RE = re.compile(r"^\s*【\s*取組方針\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨⅩ]|[IVX]+)\s*】\s*(.*)$")
 DIRECTION_RE = re.compile(r"^\s*取組の方向性\s*([0-9０-９]+)[\s　]*(.*)$")
@@ -131,32 +134,17 @@ NO_LINE_START = frozenset("、。，．,.・：；:;？！?!）)］]｝}〕〉�
 NO_LINE_END = frozenset("（(［[｛{〔〈《「『【〘〖〝‘“")
 
 # A line starting with one of these begins a list item (●, ∘, ・, ①, ※ …, or （1）/(1) numbering),
-# so the line before it ends there even when it is full.
-BULLETS = "●・∘○◯〇◎◆◇■□▪※"
-LIST_MARKS = BULLETS + CIRCLED_NUMBERS
+# so the line before it ends there even when it is full. The marks are the KPI grammar's, which
+# reads the same lines.
+BULLETS = "".join(mark for mark in LIST_MARKS if mark not in CIRCLED_NUMBERS)
 _ITEM_STARTS = frozenset(LIST_MARKS + "（(")
 _ITEM_START_RE = re.compile(rf"[{LIST_MARKS}]|[（(][0-9０-９]{{1,2}}[）)]")
-
-# A value under a label, 「相談件数：500件以上」, 「週1回」: the plan cell prints its KPI targets on
-# lines of their own, under the activity (●…, ・…) they measure.
-_LABELLED_VALUE_RE = re.compile(
-    r"([^\s、。，,：:（）()「」]{1,40}?)\s*[：:]\s*(?:全|累計|延べ|合計|計|週|月|年|約|▲|△)?\s*[0-9０-９]"
-)
 
 
 def starts_item(line: str) -> bool:
     """Whether a text line begins a list item: a bullet, a circled number or （1）-style numbering."""
     line = line.lstrip(" \u3000")
     return line[:1] in _ITEM_STARTS and _ITEM_START_RE.match(line) is not None
-
-
-def starts_labelled_value(line: str) -> bool:
-    """Whether a line begins with 「label：number」, as a KPI target line does (not a time, 10:00)."""
-    match = _LABELLED_VALUE_RE.match(line.lstrip(" \u3000"))
-    return match is not None and bool(match.group(1).translate(_DIGITS_AND_SEPARATORS).strip())
-
-
-_DIGITS_AND_SEPARATORS = str.maketrans("", "", "0123456789０１２３４５６７８９.,．，")
 
 
 def wrap_separator(before: str, after: str, values_apart: bool = False) -> str:

@@ -3,5 +3,6 @@
 
 Plain Python. The dbt models call it as DuckDB functions (``duckdb_functions``, registered on dbt's
 connection by the dbt-duckdb plugin ``dbt_plugin``); the readers ask ``targets.starts_labelled_value``
-whether a plan line is a target line that a soft wrap must not join to the line above.
+whether a plan line is a target line that a soft wrap must not join to the line above, and take
+their list marks from ``text``.
 """
