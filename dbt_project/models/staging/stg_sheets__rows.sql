@@ -44,11 +44,7 @@ normalized as (
         *,
         format('{:d}-{:03d}-{:d}', fiscal_year, initiative_no, sub_row) as evaluation_id,
         format('{:d}-{:03d}', fiscal_year, initiative_no) as initiative_year_id,
-        coalesce(
-            list_position(['Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ', 'Ⅴ', 'Ⅵ'], pillar),
-            list_position(['I', 'II', 'III', 'IV', 'V', 'VI'], upper({{ nfkc('pillar') }})),
-            try_cast({{ nfkc('pillar') }} as integer)
-        ) as pillar_no,
+        {{ pillar_number('pillar') }} as pillar_no,
         {{ normalize_code('policy_code_as_printed') }} as policy_code,
         upper({{ nfkc('contribution_code_as_printed') }}) as contribution_code,
         {{ match_key('initiative_name') }} as initiative_name_key,
