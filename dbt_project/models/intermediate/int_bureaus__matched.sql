@@ -1,16 +1,8 @@
 {{ config(materialized='table') }}
 {#-
     Which bureau (担当局) name of one sheet year is which of the next: one row per bureau name of either
-    year of each pair of consecutive sheet years — matched, new or dropped — with the evidence.
-
-    The rule, per year pair:
-      1. manual    — a row of the seed bureau_matches_manual decides (`none`: new or dropped).
-      2. same_name — the same name (match key) in both years.
-      3. renamed   — a reorganisation (組織改正): a name that is gone (X) and a name that is new (Z), where
-                     every initiative of X carried into the next year (same initiative_key, at least one)
-                     is reported on by Z there, and no other gone name's carried initiatives went to Z
-                     and no other new name took all of X's. A bureau that splits or merges is not
-                     followed (the seed can say so).
+    year of each pair of consecutive sheet years — matched, new or dropped — with the evidence. The rules
+    (manual, same_name, renamed): docs/warehouse.md, "Identity" → "Bureaus".
 -#}
 
 with

@@ -2,20 +2,9 @@
 {#-
     Which initiative (取組) of one sheet year is which of the next: the crosswalk of every pair of
     consecutive sheet years, one row per initiative of either year — matched, new or dropped — with the
-    evidence. int_initiatives__identified follows the matches to give stable keys.
-
-    The rule, per year pair (docs/warehouse.md, "Identity"):
-      1. manual   — a row of the seed initiative_matches_manual decides: a pair of numbers is a match,
-                    `none` on one side makes the other new (no predecessor) or dropped (no successor).
-      2. exact_name — the same normalised name (NFKC, no white space) in both years, where that name is
-                    unique among the initiatives still open on each side; renumbering does not matter.
-      3. similar_name — of the rest, pairs with name similarity (bigram Dice) >= 0.5 and match_score
-                    >= 0.7 (vars initiative_min_name_similarity, initiative_min_match_score), where
-                    match_score = 0.5 name + 0.3 description similarity + 0.1 project overlap + 0.1 bureau overlap,
-                    taken greedily best score first, one to one.
-    A name alone never decides a fuzzy match (「幸区…」 and 「麻生区多文化共生推進事業」 are 0.86 alike but
-    share neither description nor project nor bureau), and content alone never does either (two FY2022
-    initiatives share one description and project).
+    evidence. int_initiatives__identified follows the matches to give stable keys. The rules, the match
+    score and its thresholds (vars initiative_min_name_similarity, initiative_min_match_score):
+    docs/warehouse.md, "Identity" → "Initiatives". A table, so that the pairs' evidence is computed once.
 -#}
 {%- set min_name_similarity = var('initiative_min_name_similarity') -%}
 {%- set min_match_score = var('initiative_min_match_score') -%}

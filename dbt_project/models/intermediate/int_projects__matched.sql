@@ -3,21 +3,8 @@
     Which administrative project (事務事業) names are the same project: one row per link between two
     names — within a year (two spellings) or between consecutive sheet years — and, per year pair, one
     row per name left without a link into the other year (new, dropped). int_projects__identified gives
-    every set of linked names one key.
-
-    The rule:
-      1. manual      — a row of the seed project_matches_manual links two names, or (`none`) keeps the
-                       rule from linking a name into that year.
-      2. variant     — two names of one year that are the same but for the particle 「の」 and the middle
-                       dot 「・」: one project spelled two ways (FY2022 prints both 「音楽のまちづくりの推進事業」
-                       and 「音楽のまちづくり推進事業」, for 市民文化局 under 4-8-3). Similarity alone would
-                       be wrong here: 「イノベーション推進事業」 is 0.83 alike 「グリーンイノベーション推進事業」,
-                       the ward projects 「区役所等管理運営事業（幸区）」 / 「…（高津区）」 0.82.
-      3. same_name   — the same name in consecutive sheet years.
-      4. similar_name — a name gone after from_year and a name new in to_year with Dice >= 0.6 (var
-                       project_min_rename_similarity),
-                       reported on by the same initiative (initiative_key) in the two years, and the only
-                       such pair for each of the two names.
+    every set of linked names one key. The rules (manual, variant, same_name, similar_name; var
+    project_min_rename_similarity): docs/warehouse.md, "Identity" → "Administrative projects".
 -#}
 {%- set min_rename_similarity = var('project_min_rename_similarity') -%}
 
