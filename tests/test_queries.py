@@ -58,8 +58,8 @@ def add_derived_year(path: Path) -> None:
     """Give the warehouse at ``path`` a FY2023 derived from its FY2022 rows, in the marts only:
     every initiative carried with its key, except No. 106 (dropped) and a new one, I2023-107 (added);
     No. 4 improves from grade 4 to 3; No. 1's first KPI target is lowered; 港湾局's share on target
-    falls. The crosswalk and the initiative history get the FY2022 → FY2023 rows that say so (the
-    history's achievement columns; its contribution and KPI columns stay empty)."""
+    falls. The crosswalk and the initiative history get the FY2022 → FY2023 rows that say so (of the
+    history, its keys and each year's achievement grades; the columns that compare them stay empty)."""
     with duckdb.connect(str(path)) as con:
         con.execute("""
             update marts.dim_fiscal_year set has_sheet = true where fiscal_year = 2023;
@@ -127,12 +127,9 @@ def add_derived_year(path: Path) -> None:
             insert into marts.mart_initiative_history by name
             with this_year as (
                 select
-                    i.initiative_key, i.initiative_year_id, i.initiative_no, i.initiative_name, i.policy_area_id,
-                    count(*) as evaluation_rows,
+                    i.initiative_key, i.initiative_year_id, i.initiative_no, i.initiative_name,
                     list(e.achievement_code order by e.sub_row) as achievement_codes,
-                    min(e.achievement_code) as best_achievement_code,
-                    max(e.achievement_code) as worst_achievement_code,
-                    avg(e.achievement_code) as mean_achievement_grade
+                    max(e.achievement_code) as worst_achievement_code
                 from marts.dim_initiative as i
                 join marts.fct_evaluation as e using (initiative_year_id)
                 where i.fiscal_year = 2023
@@ -148,23 +145,10 @@ def add_derived_year(path: Path) -> None:
                 now.initiative_no,
                 last.initiative_no as previous_initiative_no,
                 coalesce(now.initiative_name, last.initiative_name) as initiative_name,
-                coalesce(now.policy_area_id, last.policy_area_id) as policy_area_id,
-                now.evaluation_rows,
                 now.achievement_codes,
-                now.best_achievement_code,
                 now.worst_achievement_code,
-                now.mean_achievement_grade,
                 last.achievement_codes as previous_achievement_codes,
-                last.worst_achievement_code as previous_worst_achievement_code,
-                last.mean_achievement_grade as previous_mean_achievement_grade,
-                now.mean_achievement_grade - last.mean_achievement_grade as change_mean_achievement_grade,
-                case
-                    when now.initiative_key is null then 'dropped'
-                    when last.initiative_key is null then 'new'
-                    when now.mean_achievement_grade < last.mean_achievement_grade then 'improved'
-                    when now.mean_achievement_grade > last.mean_achievement_grade then 'worsened'
-                    else 'unchanged'
-                end as achievement_change
+                last.worst_achievement_code as previous_worst_achievement_code
             from this_year as now
             full join (from marts.mart_initiative_history where fiscal_year = 2022) as last
                 on now.initiative_key = last.initiative_key;
