@@ -358,3 +358,30 @@ def test_the_report_shows_each_bureaus_change_across_the_years(warehouse, chain,
     assert row.startswith(f"<td>{renamed.after}<br>") or row.startswith(f"<td>{renamed.after}</td>")
     assert all(f'data-year="{year.fiscal_year}">' in row for year in chain)
     assert "前年差は2年目のシートから表示されます" not in html
+
+
+def test_the_report_lists_the_initiatives_added_and_dropped_and_those_below_target_again(warehouse, chain):
+    """The report's added and dropped initiatives, and its 「2年連続」 badge, are what the marts say, and
+    agree with the fixture's truth: every initiative dropped, added and carried per year pair; a row
+    below target whose initiative had a row below target the year before."""
+    from pipeline.report import read_report_data
+
+    ((path,),) = rows(warehouse, "select path from duckdb_databases() where database_name = current_database()")
+    data = read_report_data(Path(path))
+    truth = expected_keys(chain)
+    for previous, year in pairwise(chain):
+        before, after = previous.numbers(), year.numbers()
+        expected = {("dropped", before[i], truth[i]) for i in set(before) - set(after)}
+        expected |= {("added", after[i], truth[i]) for i in set(after) - set(before)}
+        found = {(c.change, c.initiative_no, c.initiative_key) for c in data.changes if c.fiscal_year == year.fiscal_year}
+        assert found == expected and all(c.previous_fiscal_year == previous.fiscal_year for c in data.changes
+                                         if c.fiscal_year == year.fiscal_year)
+        (pair,) = [p for p in data.year_pairs if p.fiscal_year == year.fiscal_year]
+        assert (pair.previous_fiscal_year, pair.carried, pair.added, pair.dropped) == (
+            previous.fiscal_year, len(set(before) & set(after)), len(set(after) - set(before)), len(set(before) - set(after)))
+        below_before = {i for i, grades in grades_by_initiative(previous).items() if max(a for a, _ in grades) >= 4}
+        for row in (r for r in data.below_target if r.fiscal_year == year.fiscal_year):
+            initiative = year.identity[row.initiative_no, row.sub_row]
+            assert row.below_previous_year == (initiative in below_before), (year.fiscal_year, row.initiative_no)
+    assert [p.fiscal_year for p in data.year_pairs] == [year.fiscal_year for year in chain[1:]]
+    assert any(r.below_previous_year for r in data.below_target)

@@ -58,8 +58,8 @@ def add_derived_year(path: Path) -> None:
     """Give the warehouse at ``path`` a FY2023 derived from its FY2022 rows, in the marts only:
     every initiative carried with its key, except No. 106 (dropped) and a new one, I2023-107 (added);
     No. 4 improves from grade 4 to 3; No. 1's first KPI target is lowered; 港湾局's share on target
-    falls. Also creates an (empty) ``mart_initiative_crosswalk`` where the build made none: the report
-    shows added and dropped initiatives only where the crosswalk exists."""
+    falls. The crosswalk and the initiative history get the FY2022 → FY2023 rows that say so (of the
+    history, its keys and each year's achievement grades; the columns that compare them stay empty)."""
     with duckdb.connect(str(path)) as con:
         con.execute("""
             update marts.dim_fiscal_year set has_sheet = true where fiscal_year = 2023;
@@ -105,9 +105,53 @@ def add_derived_year(path: Path) -> None:
                 case when group_id = '港湾局' then -0.1 else 0.0 end as change_share_on_or_above_target)
             from marts.mart_attainment_trend where fiscal_year = 2022;
 
-            create table if not exists marts.mart_initiative_crosswalk (
-                fiscal_year integer, previous_fiscal_year integer, initiative_key varchar, status varchar
-            );
+            insert into marts.mart_initiative_crosswalk by name
+            select
+                '2022-2023|' || coalesce(before.initiative_year_id, after.initiative_year_id) as crosswalk_row_id,
+                2022 as from_year,
+                2023 as to_year,
+                coalesce(before.initiative_key, after.initiative_key) as initiative_key,
+                case when after.initiative_key is null then 'dropped' when before.initiative_key is null then 'new'
+                    else 'matched' end as match_status,
+                case when before.initiative_key = after.initiative_key then 'exact_name' end as match_rule,
+                before.initiative_year_id as from_initiative_year_id,
+                after.initiative_year_id as to_initiative_year_id,
+                before.initiative_no as from_initiative_no,
+                after.initiative_no as to_initiative_no,
+                before.initiative_name as from_initiative_name,
+                after.initiative_name as to_initiative_name
+            from (from marts.dim_initiative where fiscal_year = 2022) as before
+            full join (from marts.dim_initiative where fiscal_year = 2023) as after
+                on before.initiative_key = after.initiative_key;
+
+            insert into marts.mart_initiative_history by name
+            with this_year as (
+                select
+                    i.initiative_key, i.initiative_year_id, i.initiative_no, i.initiative_name,
+                    list(e.achievement_code order by e.sub_row) as achievement_codes,
+                    max(e.achievement_code) as worst_achievement_code
+                from marts.dim_initiative as i
+                join marts.fct_evaluation as e using (initiative_year_id)
+                where i.fiscal_year = 2023
+                group by all
+            )
+            select
+                coalesce(now.initiative_key, last.initiative_key) || '|2023' as history_row_id,
+                coalesce(now.initiative_key, last.initiative_key) as initiative_key,
+                2023 as fiscal_year,
+                2022 as previous_fiscal_year,
+                now.initiative_year_id,
+                last.initiative_year_id as previous_initiative_year_id,
+                now.initiative_no,
+                last.initiative_no as previous_initiative_no,
+                coalesce(now.initiative_name, last.initiative_name) as initiative_name,
+                now.achievement_codes,
+                now.worst_achievement_code,
+                last.achievement_codes as previous_achievement_codes,
+                last.worst_achievement_code as previous_worst_achievement_code
+            from this_year as now
+            full join (from marts.mart_initiative_history where fiscal_year = 2022) as last
+                on now.initiative_key = last.initiative_key;
         """)
 
 

@@ -241,6 +241,25 @@ def test_fy2022_grades_and_dimensions(warehouse):
     assert joined == [(127,)]
 
 
+def test_the_policy_code_columns_hold_what_they_say(warehouse):
+    """The sheet prints 施策番号 as ４－４－１; the readers return its digits joined by "-", and no file
+    the warehouse reads keeps the printed spelling. So fct_evaluation has the code as read
+    (policy_code_as_read) beside the one the joins use, and no column claims to be the code as printed."""
+    columns = {name: comment for name, comment in rows(warehouse, """
+        select column_name, comment from duckdb_columns()
+        where schema_name = 'marts' and table_name = 'fct_evaluation' and column_name like 'policy_code%'
+    """)}
+    assert set(columns) == {"policy_code", "policy_code_as_read"}
+    assert "as the sheet reader returned it" in columns["policy_code_as_read"]
+    codes = dict(rows(warehouse, """
+        select evaluation_id, (policy_code_as_read, policy_code) from marts.fct_evaluation
+        where evaluation_id in ('2022-001-1', '2022-061-1')
+    """))
+    assert codes == {"2022-001-1": ("4-4-1", "4-4-1"), "2022-061-1": ("川崎区", "川崎区")}
+    read = rows(warehouse, "select distinct policy_code from raw.sheet_rows order by 1")
+    assert read == rows(warehouse, "select distinct policy_code_as_read from marts.fct_evaluation order by 1")
+
+
 def test_trend_agrees_with_a_count_of_the_raw_rows(warehouse):
     raw = rows(warehouse, "select fiscal_year, pillar, direction_no, bureau, achievement_code, contribution_code from raw.sheet_rows")
     groups: dict[tuple[str, str], list[tuple[int, str]]] = defaultdict(list)

@@ -28,13 +28,3 @@
         else 1.0 * len(list_intersect({{ list_a }}, {{ list_b }})) / len(list_distinct(list_concat({{ list_a }}, {{ list_b }})))
     end
 {%- endmacro %}
-
-
-{#- The fiscal years that have a sheet, each with the next such year (null for the last): the year
-    pairs every crosswalk compares. -#}
-{% macro sheet_year_pairs(sheet_rows) -%}
-    select
-        fiscal_year as from_year,
-        lead(fiscal_year) over (order by fiscal_year) as to_year
-    from (select distinct fiscal_year from {{ sheet_rows }})
-{%- endmacro %}

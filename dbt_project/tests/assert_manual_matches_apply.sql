@@ -15,8 +15,7 @@ sheet_rows as (
 
 year_pairs as (
 
-    select * from ({{ sheet_year_pairs('sheet_rows') }})
-    where to_year is not null
+    {{ sheet_year_pairs('sheet_rows') }}
 
 ),
 
@@ -40,45 +39,28 @@ initiative_seed as (
 
 ),
 
-bureau_seed as (
+{%- for entity, within_year in [('bureau', false), ('project', true)] %}
+
+{{ entity }}_seed as (
 
     select
-        'bureau_matches_manual' as seed,
+        '{{ entity }}_matches_manual' as seed,
         from_year,
         from_name as from_value,
         to_year,
         to_name as to_value,
-        (from_year, to_year) in (select (from_year, to_year) from year_pairs) as years_apply,
-        lower(trim(from_name)) = 'none' or exists (
-            select 1 from sheet_rows where fiscal_year = seed_rows.from_year and bureau_name_key = {{ match_key('seed_rows.from_name') }}
-        ) as from_found,
-        lower(trim(to_name)) = 'none' or exists (
-            select 1 from sheet_rows where fiscal_year = seed_rows.to_year and bureau_name_key = {{ match_key('seed_rows.to_name') }}
-        ) as to_found
+        {% if within_year %}from_year = to_year or {% endif %}(from_year, to_year) in (select (from_year, to_year) from year_pairs) as years_apply,
+        {%- for side in ['from', 'to'] %}
+        {{ is_seed_none(side ~ '_name') }} or exists (
+            select 1 from sheet_rows where fiscal_year = seed_rows.{{ side }}_year and {{ entity }}_name_key = {{ match_key('seed_rows.' ~ side ~ '_name') }}
+        ) as {{ side }}_found{{ ',' if not loop.last }}
+        {%- endfor %}
 
-    from {{ ref('bureau_matches_manual') }} as seed_rows
-
-),
-
-project_seed as (
-
-    select
-        'project_matches_manual' as seed,
-        from_year,
-        from_name as from_value,
-        to_year,
-        to_name as to_value,
-        from_year = to_year or (from_year, to_year) in (select (from_year, to_year) from year_pairs) as years_apply,
-        lower(trim(from_name)) = 'none' or exists (
-            select 1 from sheet_rows where fiscal_year = seed_rows.from_year and project_name_key = {{ match_key('seed_rows.from_name') }}
-        ) as from_found,
-        lower(trim(to_name)) = 'none' or exists (
-            select 1 from sheet_rows where fiscal_year = seed_rows.to_year and project_name_key = {{ match_key('seed_rows.to_name') }}
-        ) as to_found
-
-    from {{ ref('project_matches_manual') }} as seed_rows
+    from {{ ref(entity ~ '_matches_manual') }} as seed_rows
 
 ),
+
+{%- endfor %}
 
 seeds as (
 

@@ -62,7 +62,7 @@ class BelowTargetRow:
     achievement_code: int
     contribution_code: str | None
     reason: str | None
-    below_previous_year: bool  # the same initiative was below target the year before too
+    below_previous_year: bool  # the same initiative had a row below target the fiscal year before too
 
 
 @dataclass(frozen=True)
@@ -167,14 +167,14 @@ def read_report_data(warehouse: Path) -> ReportData:
             select
                 e.fiscal_year, e.initiative_no, e.sub_row, i.initiative_name, e.project_name,
                 e.bureau_name, b.name_en, e.achievement_code, e.contribution_code, e.reason,
-                exists (
-                    select 1 from marts.fct_evaluation as p
-                    where p.initiative_key = e.initiative_key and p.fiscal_year = e.fiscal_year - 1
-                        and p.achievement_code >= 4
+                coalesce(
+                    h.previous_fiscal_year = e.fiscal_year - 1 and h.previous_worst_achievement_code >= 4, false
                 ) as below_previous_year,
             from marts.fct_evaluation as e
             join marts.dim_initiative as i using (initiative_year_id)
             left join marts.dim_bureau as b using (bureau_key)
+            left join marts.mart_initiative_history as h
+                on h.initiative_key = e.initiative_key and h.fiscal_year = e.fiscal_year
             where e.achievement_code >= 4
             order by e.fiscal_year desc, e.achievement_code desc, e.initiative_no, e.sub_row
         """))
@@ -197,66 +197,27 @@ def read_report_data(warehouse: Path) -> ReportData:
 
 
 def _initiative_changes(con: duckdb.DuckDBPyConnection) -> tuple[tuple[YearPair, ...], tuple[InitiativeChange, ...]]:
-    """Initiatives carried, added and dropped between consecutive sheet years, by ``initiative_key``
-    (the identity the crosswalk decided: every mart takes its keys from the same matching)."""
-    changes = tuple(InitiativeChange(*row) for row in _rows(con, """
-        with years as (
-            select distinct fiscal_year from marts.dim_initiative
-        ),
-        pairs as (
-            select fiscal_year, lag(fiscal_year) over (order by fiscal_year) as previous_fiscal_year from years
-        ),
-        added as (
-            select p.fiscal_year, p.previous_fiscal_year, 'added' as change, i.initiative_key, i.initiative_no,
-                i.initiative_name,
-            from pairs as p
-            join marts.dim_initiative as i on i.fiscal_year = p.fiscal_year
-            where p.previous_fiscal_year is not null
-                and i.initiative_key not in (
-                    select initiative_key from marts.dim_initiative where fiscal_year = p.previous_fiscal_year
-                )
-        ),
-        dropped as (
-            select p.fiscal_year, p.previous_fiscal_year, 'dropped' as change, i.initiative_key, i.initiative_no,
-                i.initiative_name,
-            from pairs as p
-            join marts.dim_initiative as i on i.fiscal_year = p.previous_fiscal_year
-            where i.initiative_key not in (
-                select initiative_key from marts.dim_initiative where fiscal_year = p.fiscal_year
-            )
-        )
-        select * from added
-        union all
-        select * from dropped
-        order by fiscal_year, change, initiative_no
-    """))
-    carried = _rows(con, """
-        with years as (
-            select distinct fiscal_year from marts.dim_initiative
-        ),
-        pairs as (
-            select fiscal_year, lag(fiscal_year) over (order by fiscal_year) as previous_fiscal_year from years
-        )
+    """Initiatives carried, added and dropped between consecutive sheet years, as the crosswalk mart
+    decided them (every mart takes its keys from the same matching)."""
+    changes = tuple(InitiativeChange(*row) for row in _rows(con, f"""
         select
-            p.fiscal_year,
-            p.previous_fiscal_year,
-            count(*) filter (where i.initiative_key in (
-                select initiative_key from marts.dim_initiative where fiscal_year = p.previous_fiscal_year
-            )) as carried,
-        from pairs as p
-        join marts.dim_initiative as i on i.fiscal_year = p.fiscal_year
-        where p.previous_fiscal_year is not null
+            to_year, from_year, case match_status when 'new' then 'added' else 'dropped' end as change,
+            initiative_key, coalesce(to_initiative_no, from_initiative_no) as initiative_no,
+            coalesce(to_initiative_name, from_initiative_name),
+        from marts.{CROSSWALK_TABLE}
+        where match_status in ('new', 'dropped')
+        order by to_year, change, initiative_no
+    """))
+    pairs = tuple(YearPair(*row) for row in _rows(con, f"""
+        select
+            to_year, from_year,
+            count(*) filter (where match_status = 'matched'),
+            count(*) filter (where match_status = 'new'),
+            count(*) filter (where match_status = 'dropped'),
+        from marts.{CROSSWALK_TABLE}
         group by all
-        order by 1
-    """)
-    pairs = tuple(
-        YearPair(
-            year, previous, count,
-            added=sum(1 for c in changes if c.fiscal_year == year and c.change == "added"),
-            dropped=sum(1 for c in changes if c.fiscal_year == year and c.change == "dropped"),
-        )
-        for year, previous, count in carried
-    )
+        order by to_year
+    """))
     return pairs, changes
 
 

@@ -20,59 +20,21 @@ sheet_rows as (
 
 bureau_names as (
 
-    select
-        fiscal_year,
-        bureau_name_key,
-        arg_min(bureau, [initiative_no, sub_row]) as bureau_name
-
-    from sheet_rows
-    where bureau_name_key is not null
-    group by fiscal_year, bureau_name_key
+    {{ names_per_year('sheet_rows', 'bureau', 'bureau_name_key', 'bureau_name') }}
 
 ),
 
 links as (
 
-    select
-        from_year,
-        from_name_key,
-        to_year,
-        to_name_key,
-        match_rule
-
-    from crosswalk
+    select * from crosswalk
     where match_status = 'matched'
 
 ),
 
-keyed (fiscal_year, bureau_name_key, bureau_key, identified_by) as (
+keyed (fiscal_year, bureau_name_key, key, identified_by, previous_key) as (
 
     -- a bureau's first year: the key is its name then
-    select
-        bureau_names.fiscal_year,
-        bureau_names.bureau_name_key,
-        bureau_names.bureau_name_key,
-        'own_name'
-
-    from bureau_names
-    where not exists (
-        select 1 from links
-        where links.to_year = bureau_names.fiscal_year and links.to_name_key = bureau_names.bureau_name_key
-    )
-
-    union all
-
-    -- each later year: the key of the year before, by the rule that matched the names
-    select
-        links.to_year,
-        links.to_name_key,
-        keyed.bureau_key,
-        links.match_rule
-
-    from keyed
-    inner join links
-        on keyed.fiscal_year = links.from_year
-        and keyed.bureau_name_key = links.from_name_key
+    {{ keys_along_links('bureau_names', 'bureau_name_key', 'entities.bureau_name_key', 'own_name', 'links', 'from_name_key', 'to_name_key') }}
 
 ),
 
@@ -82,7 +44,7 @@ final as (
         bureau_names.fiscal_year,
         bureau_names.bureau_name_key,
         bureau_names.bureau_name,
-        keyed.bureau_key,
+        keyed.key as bureau_key,
         keyed.identified_by
 
     from bureau_names

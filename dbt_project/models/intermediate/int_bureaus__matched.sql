@@ -1,16 +1,8 @@
 {{ config(materialized='table') }}
 {#-
     Which bureau (担当局) name of one sheet year is which of the next: one row per bureau name of either
-    year of each pair of consecutive sheet years — matched, new or dropped — with the evidence.
-
-    The rule, per year pair:
-      1. manual    — a row of the seed bureau_matches_manual decides (`none`: new or dropped).
-      2. same_name — the same name (match key) in both years.
-      3. renamed   — a reorganisation (組織改正): a name that is gone (X) and a name that is new (Z), where
-                     every initiative of X carried into the next year (same initiative_key, at least one)
-                     is reported on by Z there, and no other gone name's carried initiatives went to Z
-                     and no other new name took all of X's. A bureau that splits or merges is not
-                     followed (the seed can say so).
+    year of each pair of consecutive sheet years — matched, new or dropped — with the evidence. The rules
+    (manual, same_name, renamed): docs/warehouse.md, "Identity" → "Bureaus".
 -#}
 
 with
@@ -35,21 +27,13 @@ manual_matches as (
 
 bureau_years as (
 
-    select
-        fiscal_year,
-        bureau_name_key,
-        arg_min(bureau, [initiative_no, sub_row]) as bureau_name
-
-    from sheet_rows
-    where bureau_name_key is not null
-    group by fiscal_year, bureau_name_key
+    {{ names_per_year('sheet_rows', 'bureau', 'bureau_name_key', 'bureau_name') }}
 
 ),
 
 year_pairs as (
 
-    select * from ({{ sheet_year_pairs('sheet_rows') }})
-    where to_year is not null
+    {{ sheet_year_pairs('sheet_rows') }}
 
 ),
 
@@ -111,25 +95,9 @@ moved_counts as (
 
 ),
 
-manual_parsed as (
-
-    {{ manual_name_matches('manual_matches') }}
-
-),
-
 manual_decisions as (
 
-    select manual_parsed.*
-    from manual_parsed
-    inner join year_pairs
-        on manual_parsed.from_year = year_pairs.from_year
-        and manual_parsed.to_year = year_pairs.to_year
-    where manual_parsed.from_name_key in (
-            select bureau_name_key from bureau_years where fiscal_year = manual_parsed.from_year
-        )
-        or manual_parsed.to_name_key in (
-            select bureau_name_key from bureau_years where fiscal_year = manual_parsed.to_year
-        )
+    {{ manual_name_decisions('manual_matches', 'year_pairs', 'bureau_years', 'bureau_name_key') }}
 
 ),
 
@@ -254,77 +222,14 @@ links as (
 
 crosswalk as (
 
-    select
-        links.from_year,
-        links.to_year,
-        'matched' as match_status,
-        links.match_rule,
-        links.from_name_key,
-        links.to_name_key
-
-    from links
-
-    union all
-
-    select
-        year_pairs.from_year,
-        year_pairs.to_year,
-        'dropped' as match_status,
-        case when exists (
-            select 1 from manual_decisions
-            where manual_decisions.from_year = year_pairs.from_year
-                and manual_decisions.from_name_key = bureau_years.bureau_name_key
-                and manual_decisions.to_name_key is null
-        ) then 'manual' end as match_rule,
-        bureau_years.bureau_name_key as from_name_key,
-        null as to_name_key
-
-    from year_pairs
-    inner join bureau_years
-        on bureau_years.fiscal_year = year_pairs.from_year
-    where not exists (
-        select 1 from links
-        where links.from_year = year_pairs.from_year and links.from_name_key = bureau_years.bureau_name_key
-    )
-
-    union all
-
-    select
-        year_pairs.from_year,
-        year_pairs.to_year,
-        'new' as match_status,
-        case when exists (
-            select 1 from manual_decisions
-            where manual_decisions.from_year = year_pairs.from_year
-                and manual_decisions.to_name_key = bureau_years.bureau_name_key
-                and manual_decisions.from_name_key is null
-        ) then 'manual' end as match_rule,
-        null as from_name_key,
-        bureau_years.bureau_name_key as to_name_key
-
-    from year_pairs
-    inner join bureau_years
-        on bureau_years.fiscal_year = year_pairs.to_year
-    where not exists (
-        select 1 from links
-        where links.from_year = year_pairs.from_year and links.to_name_key = bureau_years.bureau_name_key
-    )
+    {{ name_crosswalk('year_pairs', 'bureau_years', 'bureau_name_key', 'bureau_name', 'links', 'manual_decisions') }}
 
 ),
 
 final as (
 
     select
-        format('{:d}-{:d}|{}|{}', crosswalk.from_year, crosswalk.to_year,
-            coalesce(crosswalk.from_name_key, ''), coalesce(crosswalk.to_name_key, '')) as crosswalk_row_id,
-        crosswalk.from_year,
-        crosswalk.to_year,
-        crosswalk.match_status,
-        crosswalk.match_rule,
-        crosswalk.from_name_key,
-        crosswalk.to_name_key,
-        from_names.bureau_name as from_name,
-        to_names.bureau_name as to_name,
+        crosswalk.*,
         case when crosswalk.from_name_key is not null and crosswalk.to_name_key is not null then round(
             {{ dice(bigram_set('crosswalk.from_name_key'), bigram_set('crosswalk.to_name_key'), 'crosswalk.from_name_key', 'crosswalk.to_name_key') }},
             4
@@ -333,12 +238,6 @@ final as (
         coalesce(moved_counts.moved_initiatives, 0) as shared_initiatives
 
     from crosswalk
-    left join bureau_years as from_names
-        on from_names.fiscal_year = crosswalk.from_year
-        and from_names.bureau_name_key = crosswalk.from_name_key
-    left join bureau_years as to_names
-        on to_names.fiscal_year = crosswalk.to_year
-        and to_names.bureau_name_key = crosswalk.to_name_key
     left join carried_counts
         on carried_counts.from_year = crosswalk.from_year
         and carried_counts.from_name_key = crosswalk.from_name_key

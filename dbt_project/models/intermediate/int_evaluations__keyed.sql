@@ -44,7 +44,7 @@ keyed as (
         bureaus.bureau_key,
         coalesce(sheet_rows.programme_no_printed, programmes.programme_no) as programme_no,
         coalesce(sheet_rows.programme_no_printed, programmes.programme_no) || '-'
-            || list_extract(['I', 'II', 'III', 'IV', 'V', 'VI'], sheet_rows.pillar_no) || '-'
+            || {{ roman_numeral('sheet_rows.pillar_no') }} || '-'
             || sheet_rows.direction_no || '-'
             || sheet_rows.subarea_no as policy_area_id
 

@@ -31,40 +31,16 @@ initiatives as (
 
 links as (
 
-    select
-        from_initiative_year_id,
-        to_initiative_year_id,
-        match_rule
-
-    from crosswalk
+    select * from crosswalk
     where match_status = 'matched'
 
 ),
 
-keyed (initiative_year_id, initiative_key, identified_by, previous_initiative_year_id) as (
+keyed (fiscal_year, initiative_year_id, key, identified_by, previous_key) as (
 
     -- an initiative's first year: the key is its own number then
-    select
-        initiatives.initiative_year_id,
-        format('I{:d}-{:03d}', initiatives.fiscal_year, initiatives.initiative_no),
-        'own_year',
-        cast(null as varchar)
-
-    from initiatives
-    where initiatives.initiative_year_id not in (select to_initiative_year_id from links)
-
-    union all
-
-    -- each later year: the key of the year before, by the rule that matched them
-    select
-        links.to_initiative_year_id,
-        keyed.initiative_key,
-        links.match_rule,
-        keyed.initiative_year_id
-
-    from keyed
-    inner join links
-        on keyed.initiative_year_id = links.from_initiative_year_id
+    {{ keys_along_links('initiatives', 'initiative_year_id', "format('I{:d}-{:03d}', entities.fiscal_year, entities.initiative_no)",
+        'own_year', 'links', 'from_initiative_year_id', 'to_initiative_year_id') }}
 
 ),
 
@@ -74,9 +50,9 @@ final as (
         initiatives.fiscal_year,
         initiatives.initiative_no,
         initiatives.initiative_year_id,
-        keyed.initiative_key,
+        keyed.key as initiative_key,
         keyed.identified_by,
-        keyed.previous_initiative_year_id
+        keyed.previous_key as previous_initiative_year_id
 
     from initiatives
     inner join keyed

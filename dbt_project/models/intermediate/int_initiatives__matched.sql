@@ -2,20 +2,9 @@
 {#-
     Which initiative (取組) of one sheet year is which of the next: the crosswalk of every pair of
     consecutive sheet years, one row per initiative of either year — matched, new or dropped — with the
-    evidence. int_initiatives__identified follows the matches to give stable keys.
-
-    The rule, per year pair (docs/warehouse.md, "Identity"):
-      1. manual   — a row of the seed initiative_matches_manual decides: a pair of numbers is a match,
-                    `none` on one side makes the other new (no predecessor) or dropped (no successor).
-      2. exact_name — the same normalised name (NFKC, no white space) in both years, where that name is
-                    unique among the initiatives still open on each side; renumbering does not matter.
-      3. similar_name — of the rest, pairs with name similarity (bigram Dice) >= 0.5 and match_score
-                    >= 0.7 (vars initiative_min_name_similarity, initiative_min_match_score), where
-                    match_score = 0.5 name + 0.3 description similarity + 0.1 project overlap + 0.1 bureau overlap,
-                    taken greedily best score first, one to one.
-    A name alone never decides a fuzzy match (「幸区…」 and 「麻生区多文化共生推進事業」 are 0.86 alike but
-    share neither description nor project nor bureau), and content alone never does either (two FY2022
-    initiatives share one description and project).
+    evidence. int_initiatives__identified follows the matches to give stable keys. The rules, the match
+    score and its thresholds (vars initiative_min_name_similarity, initiative_min_match_score):
+    docs/warehouse.md, "Identity" → "Initiatives". A table, so that the pairs' evidence is computed once.
 -#}
 {%- set min_name_similarity = var('initiative_min_name_similarity') -%}
 {%- set min_match_score = var('initiative_min_match_score') -%}
@@ -71,8 +60,7 @@ with_bigrams as (
 
 year_pairs as (
 
-    select * from ({{ sheet_year_pairs('sheet_rows') }})
-    where to_year is not null
+    {{ sheet_year_pairs('sheet_rows') }}
 
 ),
 
@@ -166,7 +154,7 @@ manual_decisions as (
 
 manual_links as (
 
-    select from_initiative_year_id, to_initiative_year_id
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id
     from manual_decisions
     where from_initiative_year_id is not null and to_initiative_year_id is not null
 
@@ -189,7 +177,7 @@ open_candidates as (
 exact_links as (
 
     -- the same name, unique on both sides among the open initiatives
-    select from_initiative_year_id, to_initiative_year_id
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id
     from open_candidates
     where is_same_name
     qualify count(*) over (partition by from_initiative_year_id) = 1
@@ -210,7 +198,7 @@ similar_candidates as (
 
 similar_links_0 as (
 
-    select from_initiative_year_id, to_initiative_year_id
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id
     from similar_candidates
     where false
 
@@ -221,12 +209,12 @@ similar_links_0 as (
 similar_links_{{ round }} as (
 
     -- round {{ round }}: each pair that is the best open choice of both its initiatives
-    select from_initiative_year_id, to_initiative_year_id
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id
     from similar_links_{{ round - 1 }}
 
     union all
 
-    select from_initiative_year_id, to_initiative_year_id
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id
     from (
         select
             *,
@@ -253,151 +241,83 @@ links as (
 
 ),
 
-matched as (
+unmatched_pairs as (
 
-    select
-        scored.from_year,
-        scored.to_year,
-        'matched' as match_status,
-        links.match_rule,
-        scored.from_initiative_year_id,
-        scored.to_initiative_year_id,
-        scored.from_initiative_no,
-        scored.to_initiative_no,
-        cast(null as varchar) as candidate_initiative_year_id,
-        scored.name_similarity,
-        scored.description_similarity,
-        scored.shared_projects,
-        scored.shared_bureaus,
-        scored.match_score,
-        scored.same_policy_area
-
-    from links
-    inner join scored
-        on links.from_initiative_year_id = scored.from_initiative_year_id
-        and links.to_initiative_year_id = scored.to_initiative_year_id
-
-),
-
-nearest_successor as (
-
-    -- for an initiative left without successor: the best-scoring initiative of the next year that is
-    -- left without predecessor too, so that a missed match shows, with the evidence that fell short
-    -- (from a score of {{ min_candidate_score }}: below it the pair has nothing worth a look)
+    -- pairs of two initiatives the rules left without successor and without predecessor, worth a look
+    -- (from a score of {{ min_candidate_score }}: below it the pair has nothing to show)
     select *
     from scored
     where match_score >= {{ min_candidate_score }}
         and from_initiative_year_id not in (select from_initiative_year_id from links)
         and to_initiative_year_id not in (select to_initiative_year_id from links)
-    qualify row_number() over (partition by from_initiative_year_id order by candidate_rank) = 1
-
-),
-
-nearest_predecessor as (
-
-    select *
-    from scored
-    where match_score >= {{ min_candidate_score }}
-        and from_initiative_year_id not in (select from_initiative_year_id from links)
-        and to_initiative_year_id not in (select to_initiative_year_id from links)
-    qualify row_number() over (partition by to_initiative_year_id order by candidate_rank) = 1
-
-),
-
-dropped as (
-
-    select
-        year_pairs.from_year,
-        year_pairs.to_year,
-        'dropped' as match_status,
-        case when forced.from_initiative_year_id is not null then 'manual' end as match_rule,
-        initiative_years.initiative_year_id as from_initiative_year_id,
-        cast(null as varchar) as to_initiative_year_id,
-        initiative_years.initiative_no as from_initiative_no,
-        cast(null as integer) as to_initiative_no,
-        nearest_successor.to_initiative_year_id as candidate_initiative_year_id,
-        nearest_successor.name_similarity,
-        nearest_successor.description_similarity,
-        nearest_successor.shared_projects,
-        nearest_successor.shared_bureaus,
-        nearest_successor.match_score,
-        nearest_successor.same_policy_area
-
-    from year_pairs
-    inner join initiative_years
-        on initiative_years.fiscal_year = year_pairs.from_year
-    left join nearest_successor
-        on initiative_years.initiative_year_id = nearest_successor.from_initiative_year_id
-    left join manual_decisions as forced
-        on initiative_years.initiative_year_id = forced.from_initiative_year_id
-        and forced.to_initiative_year_id is null
-    where initiative_years.initiative_year_id not in (select from_initiative_year_id from links)
-
-),
-
-new as (
-
-    select
-        year_pairs.from_year,
-        year_pairs.to_year,
-        'new' as match_status,
-        case when forced.to_initiative_year_id is not null then 'manual' end as match_rule,
-        cast(null as varchar) as from_initiative_year_id,
-        initiative_years.initiative_year_id as to_initiative_year_id,
-        cast(null as integer) as from_initiative_no,
-        initiative_years.initiative_no as to_initiative_no,
-        nearest_predecessor.from_initiative_year_id as candidate_initiative_year_id,
-        nearest_predecessor.name_similarity,
-        nearest_predecessor.description_similarity,
-        nearest_predecessor.shared_projects,
-        nearest_predecessor.shared_bureaus,
-        nearest_predecessor.match_score,
-        nearest_predecessor.same_policy_area
-
-    from year_pairs
-    inner join initiative_years
-        on initiative_years.fiscal_year = year_pairs.to_year
-    left join nearest_predecessor
-        on initiative_years.initiative_year_id = nearest_predecessor.to_initiative_year_id
-    left join manual_decisions as forced
-        on initiative_years.initiative_year_id = forced.to_initiative_year_id
-        and forced.from_initiative_year_id is null
-    where initiative_years.initiative_year_id not in (select to_initiative_year_id from links)
 
 ),
 
 crosswalk as (
 
-    select * from matched
+    {{ crosswalk_rows('year_pairs', 'initiative_years', 'initiative_year_id', 'links', 'manual_decisions', 'from_initiative_year_id', 'to_initiative_year_id') }}
+
+),
+
+nearest_candidates as (
+
+    -- a dropped initiative's best-scoring unmatched pair in the next year, a new one's in the year
+    -- before: the match the rules did not make, with the evidence that fell short
+    select 'dropped' as match_status, from_initiative_year_id as initiative_year_id, to_initiative_year_id as candidate_initiative_year_id
+    from unmatched_pairs
+    qualify row_number() over (partition by from_initiative_year_id order by candidate_rank) = 1
+
     union all
-    select * from dropped
-    union all
-    select * from new
+
+    select 'new' as match_status, to_initiative_year_id as initiative_year_id, from_initiative_year_id as candidate_initiative_year_id
+    from unmatched_pairs
+    qualify row_number() over (partition by to_initiative_year_id order by candidate_rank) = 1
+
+),
+
+with_candidates as (
+
+    select
+        crosswalk.*,
+        nearest_candidates.candidate_initiative_year_id
+
+    from crosswalk
+    left join nearest_candidates
+        on crosswalk.match_status = nearest_candidates.match_status
+        and coalesce(crosswalk.from_initiative_year_id, crosswalk.to_initiative_year_id) = nearest_candidates.initiative_year_id
 
 ),
 
 final as (
 
     select
-        format('{:d}-{:d}|{}', from_year, to_year, coalesce(from_initiative_year_id, to_initiative_year_id))
-            as crosswalk_row_id,
-        from_year,
-        to_year,
-        match_status,
-        match_rule,
-        from_initiative_year_id,
-        to_initiative_year_id,
-        from_initiative_no,
-        to_initiative_no,
-        candidate_initiative_year_id,
-        round(name_similarity, 4) as name_similarity,
-        round(description_similarity, 4) as description_similarity,
-        shared_projects,
-        shared_bureaus,
-        round(match_score, 4) as match_score,
-        same_policy_area
+        format('{:d}-{:d}|{}', with_candidates.from_year, with_candidates.to_year,
+            coalesce(with_candidates.from_initiative_year_id, with_candidates.to_initiative_year_id)) as crosswalk_row_id,
+        with_candidates.from_year,
+        with_candidates.to_year,
+        with_candidates.match_status,
+        with_candidates.match_rule,
+        with_candidates.from_initiative_year_id,
+        with_candidates.to_initiative_year_id,
+        from_side.initiative_no as from_initiative_no,
+        to_side.initiative_no as to_initiative_no,
+        with_candidates.candidate_initiative_year_id,
+        round(evidence.name_similarity, 4) as name_similarity,
+        round(evidence.description_similarity, 4) as description_similarity,
+        evidence.shared_projects,
+        evidence.shared_bureaus,
+        round(evidence.match_score, 4) as match_score,
+        evidence.same_policy_area
 
-    from crosswalk
+    from with_candidates
+    left join initiative_years as from_side
+        on with_candidates.from_initiative_year_id = from_side.initiative_year_id
+    left join initiative_years as to_side
+        on with_candidates.to_initiative_year_id = to_side.initiative_year_id
+    -- the evidence of the match, or of the nearest candidate
+    left join scored as evidence
+        on evidence.from_initiative_year_id = coalesce(with_candidates.from_initiative_year_id, with_candidates.candidate_initiative_year_id)
+        and evidence.to_initiative_year_id = coalesce(with_candidates.to_initiative_year_id, with_candidates.candidate_initiative_year_id)
 
 )
 

@@ -22,14 +22,10 @@ sheet_rows as (
 project_names as (
 
     select
-        fiscal_year,
-        project_name_key,
-        arg_min(project_name, [initiative_no, sub_row]) as project_name,
-        row_number() over (order by fiscal_year, min([initiative_no, sub_row]), project_name_key) as first_seen_rank
+        *,
+        row_number() over (order by fiscal_year, first_row, project_name_key) as first_seen_rank
 
-    from sheet_rows
-    where project_name_key is not null
-    group by fiscal_year, project_name_key
+    from ({{ names_per_year('sheet_rows', 'project_name', 'project_name_key', 'project_name') }})
 
 ),
 

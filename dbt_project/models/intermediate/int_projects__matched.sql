@@ -3,21 +3,8 @@
     Which administrative project (事務事業) names are the same project: one row per link between two
     names — within a year (two spellings) or between consecutive sheet years — and, per year pair, one
     row per name left without a link into the other year (new, dropped). int_projects__identified gives
-    every set of linked names one key.
-
-    The rule:
-      1. manual      — a row of the seed project_matches_manual links two names, or (`none`) keeps the
-                       rule from linking a name into that year.
-      2. variant     — two names of one year that are the same but for the particle 「の」 and the middle
-                       dot 「・」: one project spelled two ways (FY2022 prints both 「音楽のまちづくりの推進事業」
-                       and 「音楽のまちづくり推進事業」, for 市民文化局 under 4-8-3). Similarity alone would
-                       be wrong here: 「イノベーション推進事業」 is 0.83 alike 「グリーンイノベーション推進事業」,
-                       the ward projects 「区役所等管理運営事業（幸区）」 / 「…（高津区）」 0.82.
-      3. same_name   — the same name in consecutive sheet years.
-      4. similar_name — a name gone after from_year and a name new in to_year with Dice >= 0.6 (var
-                       project_min_rename_similarity),
-                       reported on by the same initiative (initiative_key) in the two years, and the only
-                       such pair for each of the two names.
+    every set of linked names one key. The rules (manual, variant, same_name, similar_name; var
+    project_min_rename_similarity): docs/warehouse.md, "Identity" → "Administrative projects".
 -#}
 {%- set min_rename_similarity = var('project_min_rename_similarity') -%}
 
@@ -41,19 +28,22 @@ manual_matches as (
 
 ),
 
-project_years as (
+project_rows as (
 
     select
-        sheet_rows.fiscal_year,
-        sheet_rows.project_name_key,
-        arg_min(sheet_rows.project_name, [sheet_rows.initiative_no, sheet_rows.sub_row]) as project_name,
-        list(distinct initiatives.initiative_key) as initiative_keys
+        sheet_rows.*,
+        initiatives.initiative_key
 
     from sheet_rows
     inner join initiatives
         on sheet_rows.initiative_year_id = initiatives.initiative_year_id
-    where sheet_rows.project_name_key is not null
-    group by sheet_rows.fiscal_year, sheet_rows.project_name_key
+
+),
+
+project_years as (
+
+    {{ names_per_year('project_rows', 'project_name', 'project_name_key', 'project_name',
+        also=['list(distinct initiative_key) as initiative_keys']) }}
 
 ),
 
@@ -70,30 +60,14 @@ with_bigrams as (
 
 year_pairs as (
 
-    select * from ({{ sheet_year_pairs('sheet_rows') }})
-    where to_year is not null
-
-),
-
-manual_parsed as (
-
-    {{ manual_name_matches('manual_matches') }}
+    {{ sheet_year_pairs('sheet_rows') }}
 
 ),
 
 manual_decisions as (
 
     -- seed rows within a year or between consecutive sheet years that name a name present
-    select manual_parsed.*
-    from manual_parsed
-    where (
-            manual_parsed.to_year = manual_parsed.from_year
-            or (manual_parsed.from_year, manual_parsed.to_year) in (select (from_year, to_year) from year_pairs)
-        )
-        and (
-            manual_parsed.from_name_key in (select project_name_key from project_years where fiscal_year = manual_parsed.from_year)
-            or manual_parsed.to_name_key in (select project_name_key from project_years where fiscal_year = manual_parsed.to_year)
-        )
+    {{ manual_name_decisions('manual_matches', 'year_pairs', 'project_years', 'project_name_key', within_year=true) }}
 
 ),
 
@@ -209,99 +183,24 @@ links as (
 
 crosswalk as (
 
-    select
-        from_year,
-        to_year,
-        'matched' as match_status,
-        match_rule,
-        from_name_key,
-        to_name_key,
-        name_similarity,
-        shared_initiatives
-
-    from links
-
-    union all
-
-    select
-        year_pairs.from_year,
-        year_pairs.to_year,
-        'dropped' as match_status,
-        case when exists (
-            select 1 from manual_decisions
-            where manual_decisions.from_year = year_pairs.from_year
-                and manual_decisions.to_year = year_pairs.to_year
-                and manual_decisions.from_name_key = project_years.project_name_key
-                and manual_decisions.to_name_key is null
-        ) then 'manual' end as match_rule,
-        project_years.project_name_key as from_name_key,
-        null as to_name_key,
-        null as name_similarity,
-        null as shared_initiatives
-
-    from year_pairs
-    inner join project_years
-        on project_years.fiscal_year = year_pairs.from_year
-    where not exists (
-        select 1 from links
-        where links.from_year = year_pairs.from_year
-            and links.to_year = year_pairs.to_year
-            and links.from_name_key = project_years.project_name_key
-    )
-
-    union all
-
-    select
-        year_pairs.from_year,
-        year_pairs.to_year,
-        'new' as match_status,
-        case when exists (
-            select 1 from manual_decisions
-            where manual_decisions.from_year = year_pairs.from_year
-                and manual_decisions.to_year = year_pairs.to_year
-                and manual_decisions.to_name_key = project_years.project_name_key
-                and manual_decisions.from_name_key is null
-        ) then 'manual' end as match_rule,
-        null as from_name_key,
-        project_years.project_name_key as to_name_key,
-        null as name_similarity,
-        null as shared_initiatives
-
-    from year_pairs
-    inner join project_years
-        on project_years.fiscal_year = year_pairs.to_year
-    where not exists (
-        select 1 from links
-        where links.from_year = year_pairs.from_year
-            and links.to_year = year_pairs.to_year
-            and links.to_name_key = project_years.project_name_key
-    )
+    {{ name_crosswalk('year_pairs', 'project_years', 'project_name_key', 'project_name', 'links', 'manual_decisions') }}
 
 ),
 
 final as (
 
     select
-        format('{:d}-{:d}|{}|{}', crosswalk.from_year, crosswalk.to_year,
-            coalesce(crosswalk.from_name_key, ''), coalesce(crosswalk.to_name_key, '')) as crosswalk_row_id,
-        crosswalk.from_year,
-        crosswalk.to_year,
-        crosswalk.match_status,
-        crosswalk.match_rule,
-        crosswalk.from_name_key,
-        crosswalk.to_name_key,
-        from_names.project_name as from_name,
-        to_names.project_name as to_name,
-        round(crosswalk.name_similarity, 4) as name_similarity,
-        crosswalk.shared_initiatives
+        crosswalk.*,
+        round(evidence.name_similarity, 4) as name_similarity,
+        evidence.shared_initiatives
 
     from crosswalk
-    left join project_years as from_names
-        on from_names.fiscal_year = crosswalk.from_year
-        and from_names.project_name_key = crosswalk.from_name_key
-    left join project_years as to_names
-        on to_names.fiscal_year = crosswalk.to_year
-        and to_names.project_name_key = crosswalk.to_name_key
+    -- a link's evidence; none for a new or dropped name
+    left join candidates as evidence
+        on evidence.from_year = crosswalk.from_year
+        and evidence.to_year = crosswalk.to_year
+        and evidence.from_name_key = crosswalk.from_name_key
+        and evidence.to_name_key = crosswalk.to_name_key
 
 )
 

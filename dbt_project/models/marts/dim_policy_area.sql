@@ -28,7 +28,8 @@ areas as (
         min(fiscal_year) as first_fiscal_year,
         max(fiscal_year) as last_fiscal_year,
         count(distinct initiative_year_id) as initiative_years,
-        count(*) as evaluation_rows
+        count(*) as evaluation_rows,
+        programme_no || '-' || {{ roman_numeral('pillar_no') }} as pillar_id
 
     from evaluations
     group by policy_area_id, programme_no, pillar_no, direction_no, subarea_no
@@ -40,9 +41,8 @@ final as (
     select
         areas.policy_area_id,
         areas.programme_no,
-        areas.programme_no || '-' || list_extract(['I', 'II', 'III', 'IV', 'V', 'VI'], areas.pillar_no) as pillar_id,
-        areas.programme_no || '-' || list_extract(['I', 'II', 'III', 'IV', 'V', 'VI'], areas.pillar_no)
-            || '-' || areas.direction_no as direction_id,
+        areas.pillar_id,
+        areas.pillar_id || '-' || areas.direction_no as direction_id,
         areas.pillar,
         areas.pillar_no,
         areas.pillar_title_ja,

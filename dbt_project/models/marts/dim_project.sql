@@ -9,16 +9,7 @@ evaluations as (
 names_by_year as (
 
     -- each name of a project in each year, with the row it is first printed on
-    select
-        evaluations.project_key,
-        evaluations.fiscal_year,
-        evaluations.project_name_key,
-        arg_min(evaluations.project_name, [evaluations.initiative_no, evaluations.sub_row]) as project_name,
-        min([evaluations.initiative_no, evaluations.sub_row]) as first_row
-
-    from evaluations
-    where evaluations.project_key is not null
-    group by evaluations.project_key, evaluations.fiscal_year, evaluations.project_name_key
+    {{ names_per_year('evaluations', 'project_name', 'project_name_key', 'project_name', also=['any_value(project_key) as project_key']) }}
 
 ),
 

@@ -23,7 +23,7 @@ final as (
         contribution_code,
         project_name,
         bureau as bureau_name,
-        policy_code_as_printed,
+        policy_code_as_read,
         results,
         reason,
         future_direction,

@@ -1,86 +1,60 @@
+{#- Bureaus and projects, read alike: each name link of the entity's crosswalk with the stable key its
+    names belong to. Only bureaus count carried initiatives. -#}
+{%- set entities = [
+    {'entity': 'bureau', 'crosswalk': 'int_bureaus__matched', 'identified': 'int_bureaus__identified',
+     'name_key': 'bureau_name_key', 'key': 'bureau_key', 'carried': 'crosswalk.carried_initiatives'},
+    {'entity': 'project', 'crosswalk': 'int_projects__matched', 'identified': 'int_projects__identified',
+     'name_key': 'project_name_key', 'key': 'project_key', 'carried': 'cast(null as bigint)'},
+] -%}
+
 with
+{% for e in entities %}
+{{ e.entity }}_crosswalk as (
 
-bureau_crosswalk as (
-
-    select * from {{ ref('int_bureaus__matched') }}
-
-),
-
-project_crosswalk as (
-
-    select * from {{ ref('int_projects__matched') }}
+    select * from {{ ref(e.crosswalk) }}
 
 ),
 
-bureaus as (
+{{ e.entity }}_keys as (
 
-    select * from {{ ref('int_bureaus__identified') }}
-
-),
-
-projects as (
-
-    select * from {{ ref('int_projects__identified') }}
+    select * from {{ ref(e.identified) }}
 
 ),
 
-bureau_rows as (
+{{ e.entity }}_rows as (
 
     select
-        'bureau|' || bureau_crosswalk.crosswalk_row_id as crosswalk_row_id,
-        'bureau' as entity,
-        bureau_crosswalk.from_year,
-        bureau_crosswalk.to_year,
-        coalesce(from_bureau.bureau_key, to_bureau.bureau_key) as entity_key,
-        bureau_crosswalk.match_status,
-        bureau_crosswalk.match_rule,
-        bureau_crosswalk.from_name,
-        bureau_crosswalk.to_name,
-        bureau_crosswalk.name_similarity,
-        bureau_crosswalk.shared_initiatives,
-        bureau_crosswalk.carried_initiatives
+        '{{ e.entity }}|' || crosswalk.crosswalk_row_id as crosswalk_row_id,
+        '{{ e.entity }}' as entity,
+        crosswalk.from_year,
+        crosswalk.to_year,
+        coalesce(from_keys.{{ e.key }}, to_keys.{{ e.key }}) as entity_key,
+        crosswalk.match_status,
+        crosswalk.match_rule,
+        crosswalk.from_name,
+        crosswalk.to_name,
+        crosswalk.name_similarity,
+        crosswalk.shared_initiatives,
+        {{ e.carried }} as carried_initiatives
 
-    from bureau_crosswalk
-    left join bureaus as from_bureau
-        on bureau_crosswalk.from_year = from_bureau.fiscal_year
-        and bureau_crosswalk.from_name_key = from_bureau.bureau_name_key
-    left join bureaus as to_bureau
-        on bureau_crosswalk.to_year = to_bureau.fiscal_year
-        and bureau_crosswalk.to_name_key = to_bureau.bureau_name_key
-
-),
-
-project_rows as (
-
-    select
-        'project|' || project_crosswalk.crosswalk_row_id as crosswalk_row_id,
-        'project' as entity,
-        project_crosswalk.from_year,
-        project_crosswalk.to_year,
-        coalesce(from_project.project_key, to_project.project_key) as entity_key,
-        project_crosswalk.match_status,
-        project_crosswalk.match_rule,
-        project_crosswalk.from_name,
-        project_crosswalk.to_name,
-        project_crosswalk.name_similarity,
-        project_crosswalk.shared_initiatives,
-        cast(null as bigint) as carried_initiatives
-
-    from project_crosswalk
-    left join projects as from_project
-        on project_crosswalk.from_year = from_project.fiscal_year
-        and project_crosswalk.from_name_key = from_project.project_name_key
-    left join projects as to_project
-        on project_crosswalk.to_year = to_project.fiscal_year
-        and project_crosswalk.to_name_key = to_project.project_name_key
+    from {{ e.entity }}_crosswalk as crosswalk
+    left join {{ e.entity }}_keys as from_keys
+        on crosswalk.from_year = from_keys.fiscal_year
+        and crosswalk.from_name_key = from_keys.{{ e.name_key }}
+    left join {{ e.entity }}_keys as to_keys
+        on crosswalk.to_year = to_keys.fiscal_year
+        and crosswalk.to_name_key = to_keys.{{ e.name_key }}
 
 ),
-
+{% endfor %}
 final as (
 
-    select * from bureau_rows
+    {%- for e in entities %}
+    select * from {{ e.entity }}_rows
+    {%- if not loop.last %}
     union all
-    select * from project_rows
+    {%- endif %}
+    {%- endfor %}
 
 )
 

@@ -1,3 +1,9 @@
+{#- Every text of the sheet, trimmed (the readers keep a cell's own line breaks). -#}
+{%- set text_columns = [
+    'pillar', 'pillar_title', 'direction_title', 'subarea_title', 'initiative_name', 'project_name', 'policy_code',
+    'description', 'plan_fy', 'results', 'contribution_code', 'reason', 'future_direction', 'bureau', 'sheet_title',
+] -%}
+
 with
 
 source as (
@@ -12,27 +18,15 @@ typed as (
         cast(fiscal_year as integer) as fiscal_year,
         cast(initiative_no as integer) as initiative_no,
         cast(sub_row as integer) as sub_row,
-        {{ trim_text('pillar') }} as pillar,
-        {{ trim_text('pillar_title') }} as pillar_title,
         cast(direction_no as integer) as direction_no,
-        {{ trim_text('direction_title') }} as direction_title,
         cast(subarea_no as integer) as subarea_no,
-        {{ trim_text('subarea_title') }} as subarea_title,
-        {{ trim_text('initiative_name') }} as initiative_name,
-        {{ trim_text('project_name') }} as project_name,
-        {{ trim_text('policy_code') }} as policy_code_as_printed,
-        {{ trim_text('description') }} as description,
-        {{ trim_text('plan_fy') }} as plan_fy,
         cast(achievement_code as integer) as achievement_code,
-        {{ trim_text('results') }} as results,
-        {{ trim_text('contribution_code') }} as contribution_code_as_printed,
-        {{ trim_text('reason') }} as reason,
-        {{ trim_text('future_direction') }} as future_direction,
-        {{ trim_text('bureau') }} as bureau,
-        source_file,
         cast(source_page as integer) as source_page,
+        source_file,
         source_sha256,
-        {{ trim_text('sheet_title') }} as sheet_title
+        {%- for column in text_columns %}
+        {{ trim_text(column) }} as {{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
 
     from source
 
@@ -41,16 +35,13 @@ typed as (
 normalized as (
 
     select
-        *,
+        * exclude (policy_code, contribution_code),
         format('{:d}-{:03d}-{:d}', fiscal_year, initiative_no, sub_row) as evaluation_id,
         format('{:d}-{:03d}', fiscal_year, initiative_no) as initiative_year_id,
-        coalesce(
-            list_position(['Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ', 'Ⅴ', 'Ⅵ'], pillar),
-            list_position(['I', 'II', 'III', 'IV', 'V', 'VI'], upper({{ nfkc('pillar') }})),
-            try_cast({{ nfkc('pillar') }} as integer)
-        ) as pillar_no,
-        {{ normalize_code('policy_code_as_printed') }} as policy_code,
-        upper({{ nfkc('contribution_code_as_printed') }}) as contribution_code,
+        {{ pillar_number('pillar') }} as pillar_no,
+        policy_code as policy_code_as_read,
+        {{ normalize_code('policy_code') }} as policy_code,
+        upper({{ nfkc('contribution_code') }}) as contribution_code,
         {{ match_key('initiative_name') }} as initiative_name_key,
         {{ match_key('project_name') }} as project_name_key,
         {{ match_key('bureau') }} as bureau_name_key,
@@ -80,7 +71,7 @@ final as (
         project_name,
         project_name_key,
         policy_code,
-        policy_code_as_printed,
+        policy_code_as_read,
         regexp_matches(policy_code, '区$') as is_ward_row,
         description,
         plan_fy,
