@@ -99,7 +99,7 @@ grouped as (
         'pillar' as grouping,
         policy_areas.pillar_id as group_id,
         '取組方針' || policy_areas.pillar || ' ' || policy_areas.pillar_title_ja as group_label_ja,
-        'Pillar ' || list_extract(['I', 'II', 'III', 'IV', 'V', 'VI'], policy_areas.pillar_no) || ': '
+        'Pillar ' || {{ roman_numeral('policy_areas.pillar_no') }} || ': '
             || policy_areas.pillar_title_en as group_label_en
 
     from graded
@@ -114,7 +114,7 @@ grouped as (
         policy_areas.direction_id as group_id,
         '取組方針' || policy_areas.pillar || ' 取組の方向性' || policy_areas.direction_no || ' '
             || policy_areas.direction_title_ja as group_label_ja,
-        'Pillar ' || list_extract(['I', 'II', 'III', 'IV', 'V', 'VI'], policy_areas.pillar_no) || ', direction '
+        'Pillar ' || {{ roman_numeral('policy_areas.pillar_no') }} || ', direction '
             || policy_areas.direction_no || ': ' || policy_areas.direction_title_en as group_label_en
 
     from graded
@@ -167,12 +167,7 @@ measured as (
 
 sheet_years as (
 
-    -- the years with a sheet, each with the one before it that has a sheet
-    select
-        fiscal_year,
-        lag(fiscal_year) over (order by fiscal_year) as previous_fiscal_year
-
-    from (select distinct fiscal_year from evaluations)
+    {{ sheet_years('evaluations') }}
 
 ),
 

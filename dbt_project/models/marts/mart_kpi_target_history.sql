@@ -14,12 +14,7 @@ initiatives as (
 
 sheet_years as (
 
-    -- the years with a sheet, each with the one before it that has a sheet
-    select
-        fiscal_year,
-        lag(fiscal_year) over (order by fiscal_year) as previous_fiscal_year
-
-    from (select distinct fiscal_year from initiatives)
+    {{ sheet_years('initiatives') }}
 
 ),
 
