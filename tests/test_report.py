@@ -14,6 +14,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import run_pipeline
 from PIL import Image
@@ -64,8 +65,26 @@ def test_report_shows_the_fy2022_figures(html):
     assert "ホール稼働率：60％以上" in kpis and "70.0%" in kpis
 
 
+def test_kpi_attainment_is_shown_per_year_and_pillar_as_the_trend_mart_counts_it(built_warehouse, html):
+    with duckdb.connect(str(built_warehouse), read_only=True) as con:
+        counts = con.execute("""
+            select grouping, group_label_ja, kpi_targets, kpi_targets_with_actual, kpi_targets_met, share_kpis_met
+            from marts.mart_attainment_trend where grouping in ('plan', 'pillar') order by grouping, group_id
+        """).fetchall()
+    assert counts[0][0] == "pillar" and len(counts) == 4 and counts[-1][0] == "plan"
+    table = html.split('<table class="kpi-trend">')[1].split("</table>")[0]
+    rows = re.findall(r"<tr><td>2022</td><td>(.*?)</td>(.*?)</tr>", table)
+    assert len(rows) == 4 and rows[0][0].startswith("計画全体")
+    for grouping, label, targets, with_actual, met, share in counts:
+        cells = next(cells for name, cells in rows if name.startswith(label))
+        assert re.findall(r'<td class="num">([^<]*)</td>', cells)[:4] == [str(targets), str(with_actual), str(met), f"{share:.1%}"]
+    plan = counts[-1]
+    assert plan[2] > plan[3] > plan[4] > 0  # the plan's targets, those with an actual, those met
+    summary = html.split('<section id="summary">')[1].split("</section>")[0]
+    assert f"{plan[4]} / {plan[3]}" in summary
+
+
 def test_bureaus_across_the_years_with_one_sheet_say_changes_come_with_the_second(built_warehouse, html):
-    import duckdb
 
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
         bureaus = {key: (rows, share) for key, rows, share in con.execute(
@@ -83,7 +102,6 @@ def test_bureaus_across_the_years_with_one_sheet_say_changes_come_with_the_secon
 
 
 def test_a_missing_english_label_falls_back_to_the_japanese(built_warehouse, tmp_path):
-    import duckdb
 
     path = tmp_path / "kawasaki_policy.duckdb"
     shutil.copyfile(built_warehouse, path)
@@ -108,7 +126,7 @@ def test_kpi_value_labels_stay_clear_of_the_100_percent_line():
 
     ratios = [-0.3, 0.5, 0.9, 0.93, 0.97, 0.99, 1.0, 1.05, 1.4, 2.6]
     rows = [KpiRow(2022, no, 1, "取組", f"指標{no}", "目標", ">=", Decimal(100), "件", Decimal(100) * Decimal(str(r)),
-                   "実績", no == 3, r, r >= 1, "met" if r >= 1 else "not met") for no, r in enumerate(ratios, 1)]
+                   "実績", no == 3, r, r >= 1, "met" if r >= 1 else "not met", "plan") for no, r in enumerate(ratios, 1)]
     with charts._chart_style():
         figure = charts.kpi_ratio_figure(rows)
         (ax,) = figure.axes
@@ -226,7 +244,6 @@ def test_several_years_show_lines_and_initiatives_added_and_dropped(two_year_rep
 
 
 def test_without_the_crosswalk_mart_there_is_no_added_dropped_section(built_warehouse, tmp_path):
-    import duckdb
 
     path = tmp_path / "kawasaki_policy.duckdb"
     shutil.copyfile(built_warehouse, path)

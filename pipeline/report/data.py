@@ -42,6 +42,11 @@ class TrendRow:
     grade_rows: tuple[int, int, int, int, int]  # rows with achievement grade 1…5
     share_on_or_above_target: float | None
     change_share_on_or_above_target: float | None  # from the previous year the group has rows in
+    kpi_targets: int  # the plan's KPI targets of the group's rows
+    kpi_targets_with_actual: int
+    kpi_targets_met: int
+    share_kpis_met: float | None  # met ÷ with an actual
+    change_share_kpis_met: float | None
 
     @property
     def below_target_rows(self) -> int:
@@ -84,6 +89,7 @@ class KpiRow:
     attainment_ratio: float | None
     is_met: bool | None
     attainment_status: str  # met / not met / actual not attributable / no actual stated
+    target_source: str  # plan (a target line of the plan) or results (a target the results state)
 
 
 @dataclass(frozen=True)
@@ -154,11 +160,12 @@ def read_report_data(warehouse: Path) -> ReportData:
             select contribution_code, label_ja, label_en from marts.dim_contribution_grade order by contribution_code
         """))
         trend = tuple(
-            TrendRow(year, grouping, group_id, ja, en, rows, (g1, g2, g3, g4, g5), share, change)
-            for year, grouping, group_id, ja, en, rows, g1, g2, g3, g4, g5, share, change in _rows(con, """
+            TrendRow(year, grouping, group_id, ja, en, rows, (g1, g2, g3, g4, g5), *rest)
+            for year, grouping, group_id, ja, en, rows, g1, g2, g3, g4, g5, *rest in _rows(con, """
                 select fiscal_year, grouping, group_id, group_label_ja, group_label_en, evaluation_rows,
                     grade_1_rows, grade_2_rows, grade_3_rows, grade_4_rows, grade_5_rows,
-                    share_on_or_above_target, change_share_on_or_above_target
+                    share_on_or_above_target, change_share_on_or_above_target,
+                    kpi_targets, kpi_targets_with_actual, kpi_targets_met, share_kpis_met, change_share_kpis_met
                 from marts.mart_attainment_trend
                 order by fiscal_year, grouping, group_id
             """)
@@ -182,7 +189,7 @@ def read_report_data(warehouse: Path) -> ReportData:
             select
                 fiscal_year, initiative_no, kpi_no, initiative_name, metric, target_text, comparator,
                 target_value, unit, actual_value, actual_text, coalesce(actual_is_estimate, false),
-                attainment_ratio, is_met, attainment_status,
+                attainment_ratio, is_met, attainment_status, target_source,
             from marts.mart_kpi_attainment
             order by fiscal_year desc, initiative_no, kpi_no
         """))

@@ -130,8 +130,6 @@ def _summary(data: ReportData) -> Section:
     if latest is None:
         return Section("summary", "概要", "Summary", "<p>シートのある年度がありません。No fiscal year has a sheet yet.</p>")
     plan = _plan_row(data.trend, latest.fiscal_year)
-    kpis = [k for k in data.kpis if k.fiscal_year == latest.fiscal_year]
-    status = Counter(k.attainment_status for k in kpis)
     share = plan.share_on_or_above_target if plan else None
     change = plan.change_share_on_or_above_target if plan else None
     cards = [
@@ -140,8 +138,9 @@ def _summary(data: ReportData) -> Section:
         (_percent(share) + (f" ({_points(change)})" if change is not None else ""),
          "目標どおり以上（達成度1–3） on or above target"),
         (str(plan.below_target_rows if plan else 0), "目標を下回った（達成度4–5） below target"),
-        (f"{status['met']} / {status['met'] + status['not met']}", "KPI 達成 / 実績のある目標 met / with an actual"),
-        (str(len(kpis)), "KPI目標 KPI targets"),
+        (f"{plan.kpi_targets_met if plan else 0} / {plan.kpi_targets_with_actual if plan else 0}",
+         "KPI 達成 / 実績のある目標 met / with an actual"),
+        (str(plan.kpi_targets if plan else 0), "計画のKPI目標 the plan's KPI targets"),
     ]
     body = (f"<p>{escape(latest.label_ja)} {escape(latest.label_en)}（最新年度 latest year）</p>\n<div class=\"cards\">"
             + "".join(f'<div class="card"><div class="value">{escape(v)}</div><div class="label">{escape(label)}</div></div>'
@@ -160,7 +159,7 @@ def _trend(data: ReportData) -> Section:
                "Share of evaluation rows graded 1–3 (on or above target), whole plan and each pillar.")
     directions = sorted((r for r in data.trend if r.grouping == "direction"), key=lambda r: (-r.fiscal_year, r.group_id))
     body = (f"<figure>{chart}<figcaption>{escape(caption)}</figcaption></figure>\n"
-            + _trend_table(sorted(rows, key=lambda r: (-r.fiscal_year, r.grouping != "plan", r.group_id)))
+            + _trend_table(sorted(rows, key=_latest_first))
             + _first_year_note(data)
             + (f"<details><summary>取組の方向性ごと By direction</summary>{_trend_table(directions)}</details>"
                if directions else ""))
@@ -287,11 +286,35 @@ def _kpis(data: ReportData) -> Section:
              f"{escape(latest.label_ja)}（{escape(latest.label_en)}）: 実績の記載があり目標に対応付けられたKPIの、実績÷目標。"
              "Actual ÷ target for each KPI target whose actual the results state.</figcaption></figure>"
              if with_actual else "<p>実績の記載のあるKPIはありません。No KPI target has a stated actual.</p>")
-    body = (counts + chart + f"<h3>実績のある目標 Targets with a stated actual（{len(with_actual)}）</h3>"
+    body = (_kpi_trend(data) + counts + chart + f"<h3>実績のある目標 Targets with a stated actual（{len(with_actual)}）</h3>"
             + _kpi_table(with_actual)
             + f"<details><summary>実績のない目標 Targets without an attributable actual（{len(without)}）</summary>"
             + _kpi_table(without) + "</details>")
     return Section(*title, body)
+
+
+def _kpi_trend(data: ReportData) -> str:
+    """KPI attainment beside the grades: per sheet year, for the whole plan and each pillar (each bureau
+    behind a fold), the plan's targets, those with an actual, those met and the share met."""
+    def table(rows: Sequence[TrendRow]) -> str:
+        head = ("<tr><th>年度 FY</th><th>区分 group</th><th>KPI目標 targets</th><th>実績あり with an actual</th>"
+                "<th>達成 met</th><th>達成率 share met</th><th>前年差 change</th></tr>")
+        body = "".join(
+            f"<tr><td>{r.fiscal_year}</td><td>{_bilingual(r.label_ja, r.label_en)}</td>"
+            f'<td class="num">{r.kpi_targets}</td><td class="num">{r.kpi_targets_with_actual}</td>'
+            f'<td class="num">{r.kpi_targets_met}</td><td class="num">{_percent(r.share_kpis_met)}</td>'
+            f'<td class="num">{_points(r.change_share_kpis_met)}</td></tr>'
+            for r in rows
+        )
+        return f'<table class="kpi-trend">{head}{body}</table>'
+
+    plan_and_pillars = sorted((r for r in data.trend if r.grouping in ("plan", "pillar")), key=_latest_first)
+    bureaus = sorted((r for r in data.trend if r.grouping == "bureau"), key=_latest_first)
+    intro = ("<p>計画のKPI目標のうち実績が記載され目標に対応付けられたものに占める、達成した目標の割合（年度・取組方針別）。"
+             "Of the plan's KPI targets whose actual the results state, the share met, per sheet year and pillar.</p>")
+    return (f'<h3 id="kpi-attainment">KPI達成率の推移 KPI attainment per year and pillar</h3>{intro}{table(plan_and_pillars)}'
+            + _first_year_note(data)
+            + f"<details><summary>担当局ごと By bureau</summary>{table(bureaus)}</details>")
 
 
 def _kpi_status_table(data: ReportData) -> str:
@@ -315,9 +338,10 @@ def _kpi_table(rows: Iterable[KpiRow]) -> str:
         css = {"met": "status-met", "not met": "status-not-met"}.get(k.attainment_status, "")
         actual = _number(k.actual_value, k.unit) + ("（見込 estimate）" if k.actual_is_estimate else "")
         quoted = f"<br><span class=\"en\">「{escape(_joined(k.actual_text))}」</span>" if k.actual_text else ""
+        stated = '<br><span class="en">実績欄の目標 stated in the results</span>' if k.target_source == "results" else ""
         body.append(
             f"<tr><td class=\"num\">{k.initiative_no}</td><td>{escape(k.initiative_name)}</td>"
-            f"<td>{escape(_joined(k.target_text))}</td><td>{escape(actual)}{quoted}</td>"
+            f"<td>{escape(_joined(k.target_text))}{stated}</td><td>{escape(actual)}{quoted}</td>"
             f"<td class=\"num\">{_percent(k.attainment_ratio)}</td>"
             f"<td class=\"{css}\">{escape(ja)}<br><span class=\"en\">{escape(en)}</span></td></tr>"
         )
@@ -356,6 +380,11 @@ def _bilingual(ja: str | None, en: str | None) -> str:
     """Japanese, with the English below it where there is one."""
     first, *rest = bilingual(ja, en)
     return escape(first) + "".join(f'<br><span class="en">{escape(part)}</span>' for part in rest)
+
+
+def _latest_first(row: TrendRow) -> tuple:
+    """Trend rows newest year first, the whole plan before its groups."""
+    return -row.fiscal_year, row.grouping != "plan", row.group_id
 
 
 def _plan_row(trend: Sequence[TrendRow], year: int) -> TrendRow | None:
