@@ -40,8 +40,9 @@ $(DUCKDB1)/bin/python: $(UV)
 test: install system-deps $(DUCKDB1)/bin/python
 	$(PY) -m pytest -q
 
+# `make ui PORT=3001` for another port.
 ui: install
-	$(PY) -m pipeline ui
+	$(PY) -m pipeline ui $(if $(PORT),--port $(PORT))
 
 bench: install
 	$(PY) bench/run.py

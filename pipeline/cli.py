@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
                        help=f"the DuckDB file to publish (default: {settings.DEFAULT_WAREHOUSE})")
     build.add_argument("--quiet", action="store_true",
                        help="print only the final summary (the full log is written beside the build file)")
+    build.add_argument("--no-wait", action="store_true",
+                       help="when another build of the warehouse is running, exit at once (code 75) instead of waiting")
 
     report = commands.add_parser("report", help="write the HTML report (charts, tables) of the warehouse")
     report.add_argument("--warehouse", type=Path, default=None,
@@ -41,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--format", choices=["parquet"], default="parquet", help="file format (default: parquet)")
     export.add_argument("dir", type=Path, help="folder to write the files and README.md into")
 
-    commands.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
+    ui = commands.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
+    ui.add_argument("--port", type=int, default=None, help="the UI's port (default: dagster dev's, 3000)")
 
     args = parser.parse_args(argv)
     if args.command == "extract":
@@ -51,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         return _export(args.warehouse, args.format, args.dir)
     if args.command == "ui":
-        return _ui()
-    return _build(args.raw_dir, args.warehouse, args.quiet)
+        return _ui(args.port)
+    return _build(args.raw_dir, args.warehouse, args.quiet, wait=not args.no_wait)
 
 
 def _extract(path: Path, progress: bool) -> int:
@@ -79,11 +82,11 @@ def _extract(path: Path, progress: bool) -> int:
     return 1 if sheet.problems else 0
 
 
-def _build(raw_dir: Path | None, warehouse: Path | None, quiet: bool) -> int:
+def _build(raw_dir: Path | None, warehouse: Path | None, quiet: bool, wait: bool) -> int:
     settings.configure(raw_dir=raw_dir, warehouse=warehouse)
     from pipeline.build import build_all
 
-    return build_all(quiet=quiet)
+    return build_all(quiet=quiet, wait=wait)
 
 
 def _report(warehouse: Path | None, out: Path | None) -> int:
@@ -123,8 +126,9 @@ def _export(warehouse: Path | None, fmt: str, out_dir: Path) -> int:
     return 0
 
 
-def _ui() -> int:
+def _ui(port: int | None) -> int:
     settings.configure()
     dagster = str(Path(sys.executable).parent / "dagster")
-    os.execv(dagster, [dagster, "dev", "-m", "pipeline.definitions", "--working-directory", str(settings.REPO_ROOT)])
+    os.execv(dagster, [dagster, "dev", "-m", "pipeline.definitions", "--working-directory", str(settings.REPO_ROOT),
+                       *(["--port", str(port)] if port else [])])
     return 0
