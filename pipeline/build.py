@@ -3,8 +3,7 @@
 Two runs, because Dagster runs a partitioned asset apart from unpartitioned ones: first every fiscal
 year's extraction (one run over all years, files read in parallel), then the landing, dbt and the
 publish step. A year that cannot be read does not stop the others; the build then ends with a
-report of every file, and its exit code says what happened (see EXIT_*). One build of a warehouse
-runs at a time: a second one waits for the build lock, or refuses at once.
+report of every file, and its exit code says what happened (pipeline/exit_codes.py).
 """
 
 from __future__ import annotations
@@ -14,44 +13,23 @@ import sys
 
 from dagster import DagsterInstance
 
-from pipeline import build_lock, landing, settings
+from pipeline import exit_codes, landing, settings
 from pipeline.assets.automation import extract_job, warehouse_job
 from pipeline.assets.partitions import fiscal_year_partitions
 from pipeline.assets.publish import published_warehouse
 from pipeline.assets.transform import warehouse_models
 from pipeline.definitions import defs
 
-# The exit codes of ``python -m pipeline build`` (README.md, "Exit codes").
-EXIT_PUBLISHED = 0  # every file in raw/ was loaded and the warehouse published
-EXIT_PUBLISHED_WITH_PROBLEMS = 1  # published, but a file was refused, a row quarantined or the report failed
-EXIT_NOT_PUBLISHED = 2  # nothing was published: the warehouse is as it was
-EXIT_BUSY = 75  # another build of the warehouse is running (with --no-wait); EX_TEMPFAIL, try again later
 
-
-def build_all(quiet: bool = False, wait: bool = True) -> int:
-    """Build and publish under the warehouse's build lock; ``quiet`` keeps the terminal to the final
-    summary; ``wait=False`` refuses at once when another build holds the lock. dbt's own output goes
-    to the build's log beside the build file."""
+def build_all(quiet: bool = False) -> int:
+    """Build and publish; ``quiet`` keeps the terminal to the final summary. dbt's own output goes to
+    the build's log beside the build file. The caller holds the warehouse's build lock
+    (``python -m pipeline build`` takes it before it imports Dagster, so that waiting, or refusing,
+    is the first thing it does)."""
     raw_dir = settings.raw_dir()
     if not raw_dir.is_dir():
         print(f"error: {raw_dir} is not a folder of sheet files", file=sys.stderr)
-        return EXIT_NOT_PUBLISHED
-    target = settings.warehouse_path()
-
-    def tell(holder: str) -> None:
-        print(f"waiting: another build of {target} is running ({holder}); this one starts when it ends",
-              file=sys.stderr, flush=True)
-
-    try:
-        with build_lock.hold(settings.build_lock_path(), f"python -m pipeline build --raw-dir {raw_dir}",
-                             wait=wait, on_wait=tell):
-            return _build(raw_dir, quiet)
-    except build_lock.BuildRunning as busy:
-        print(f"error: another build of {target} is running ({busy.holder}); nothing done", file=sys.stderr)
-        return EXIT_BUSY
-
-
-def _build(raw_dir, quiet: bool) -> int:
+        return exit_codes.NOT_PUBLISHED
     files = landing.scan_raw_dir(raw_dir, settings.landing_dir())
     years = [str(year) for year in landing.files_by_year(files)]
     instance = DagsterInstance.get()
@@ -80,14 +58,14 @@ def _build(raw_dir, quiet: bool) -> int:
             dbt_failed = result.is_node_failed(warehouse_models.op.name)
     code = exit_code(plan, published, extracted and rest_succeeded)
     text = summary(plan, published) + (f"\n(dbt failed; its output: {log_path})" if dbt_failed else "")
-    print(text, file=sys.stdout if code == EXIT_PUBLISHED else sys.stderr)
+    print(text, file=sys.stdout if code == exit_codes.PUBLISHED else sys.stderr)
     return code
 
 
 def exit_code(plan: landing.LoadPlan, published: bool, runs_succeeded: bool) -> int:
     if not published:
-        return EXIT_NOT_PUBLISHED
-    return EXIT_PUBLISHED if runs_succeeded and not plan.failed else EXIT_PUBLISHED_WITH_PROBLEMS
+        return exit_codes.NOT_PUBLISHED
+    return exit_codes.PUBLISHED if runs_succeeded and not plan.failed else exit_codes.PUBLISHED_WITH_PROBLEMS
 
 
 def sync_partitions(instance: DagsterInstance, years: list[str]) -> list[str]:

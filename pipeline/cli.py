@@ -83,10 +83,26 @@ def _extract(path: Path, progress: bool) -> int:
 
 
 def _build(raw_dir: Path | None, warehouse: Path | None, quiet: bool, wait: bool) -> int:
-    settings.configure(raw_dir=raw_dir, warehouse=warehouse)
-    from pipeline.build import build_all
+    """One build of a warehouse at a time: the build lock is taken before Dagster is imported, so a
+    second build says at once that it waits (or, with ``wait=False``, refuses)."""
+    from pipeline import build_lock, exit_codes
 
-    return build_all(quiet=quiet, wait=wait)
+    settings.configure(raw_dir=raw_dir, warehouse=warehouse)
+    target = settings.warehouse_path()
+
+    def tell(holder: str) -> None:
+        print(f"waiting: another build of {target} is running ({holder}); this one starts when it ends",
+              file=sys.stderr, flush=True)
+
+    try:
+        with build_lock.hold(settings.build_lock_path(), f"python -m pipeline build --raw-dir {settings.raw_dir()}",
+                             wait=wait, on_wait=tell):
+            from pipeline.build import build_all
+
+            return build_all(quiet=quiet)
+    except build_lock.BuildRunning as busy:
+        print(f"error: another build of {target} is running ({busy.holder}); nothing done", file=sys.stderr)
+        return exit_codes.BUSY
 
 
 def _report(warehouse: Path | None, out: Path | None) -> int:

@@ -135,18 +135,19 @@ def _peek_fiscal_years(paths: list[Path], limits: FileLimits) -> list[dict]:
     or the problem. PDFs' first pages are read in parallel, each under the per-file limits."""
     titles: dict[Path, dict | str] = {path: _peek_text(path) for path in paths}
     pdfs = [path for path, title in titles.items() if title is None]
-    from pipeline.extract.pdf_sheet import first_page_text  # pdfplumber is only imported when needed
+    if pdfs:
+        from pipeline.extract.pdf_sheet import first_page_text  # pdfplumber is only imported when needed
 
-    texts = run_bounded(first_page_text, [(path,) for path in pdfs], limits, parallel=available_cores())
-    for path, text in zip(pdfs, texts):
-        if isinstance(text, LimitExceeded):
-            titles[path] = {"fiscal_year": None, "problem": text.problem, "limits": list(asdict(limits).values())}
-        elif isinstance(text, SheetError):
-            titles[path] = {"fiscal_year": None, "problem": text.problem}
-        elif isinstance(text, BaseException):
-            raise text
-        else:
-            titles[path] = text
+        texts = run_bounded(first_page_text, [(path,) for path in pdfs], limits, parallel=available_cores())
+        for path, text in zip(pdfs, texts):
+            if isinstance(text, LimitExceeded):
+                titles[path] = {"fiscal_year": None, "problem": text.problem, "limits": list(asdict(limits).values())}
+            elif isinstance(text, SheetError):
+                titles[path] = {"fiscal_year": None, "problem": text.problem}
+            elif isinstance(text, BaseException):
+                raise text
+            else:
+                titles[path] = text
     return [_title_year(title) if isinstance(title, str) else title for title in titles.values()]
 
 

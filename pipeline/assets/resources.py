@@ -21,7 +21,7 @@ class WarehouseBuildLock(ConfigurableResource):
 
     @contextmanager
     def yield_for_execution(self, context: InitResourceContext) -> Iterator["WarehouseBuildLock"]:
-        run = context.dagster_run
+        run = context.run
         what = f"Dagster run {run.run_id} ({run.job_name})" if run else "a Dagster run"
 
         def tell(holder: str) -> None:
