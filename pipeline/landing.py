@@ -23,6 +23,7 @@ from pipeline.extract.records import Sheet
 from pipeline.extract.validation import validate
 from pipeline.limits import FileLimits, LimitExceeded, run_bounded
 
+
 def _reader_version() -> str:
     """A hash of the readers' code (and of this module, which peeks at titles): landed rows and cached
     titles from another version are read again."""
@@ -50,7 +51,7 @@ ROW_SCHEMA = {
 
 @dataclass(frozen=True)
 class RawFile:
-    """A sheet file in raw/: its content hash and the fiscal year its title names."""
+    """A file in raw/: its content hash and the fiscal year its title names."""
 
     path: Path
     sha256: str  # "" for an ignored file
@@ -127,7 +128,11 @@ def _ignored(path: Path) -> bool:
 
 def _cached(title: dict | None, limits: FileLimits) -> bool:
     """Whether a cached title holds: one refused over a limit is peeked again under other limits."""
-    return title is not None and title.get("limits", list(asdict(limits).values())) == list(asdict(limits).values())
+    return title is not None and title.get("limits", _limits_key(limits)) == _limits_key(limits)
+
+
+def _limits_key(limits: FileLimits) -> list:
+    return [limits.memory_mb, limits.seconds]
 
 
 def _peek_fiscal_years(paths: list[Path], limits: FileLimits) -> list[dict]:
@@ -141,7 +146,7 @@ def _peek_fiscal_years(paths: list[Path], limits: FileLimits) -> list[dict]:
         texts = run_bounded(first_page_text, [(path,) for path in pdfs], limits, parallel=available_cores())
         for path, text in zip(pdfs, texts):
             if isinstance(text, LimitExceeded):
-                titles[path] = {"fiscal_year": None, "problem": text.problem, "limits": list(asdict(limits).values())}
+                titles[path] = {"fiscal_year": None, "problem": text.problem, "limits": _limits_key(limits)}
             elif isinstance(text, SheetError):
                 titles[path] = {"fiscal_year": None, "problem": text.problem}
             elif isinstance(text, BaseException):

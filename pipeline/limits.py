@@ -54,6 +54,7 @@ def run_bounded(function: Callable, calls: Sequence[tuple], limits: FileLimits, 
         while pending and len(running) < max(1, parallel):
             index, args = pending.pop(0)
             receive, send = _CONTEXT.Pipe(duplex=False)
+            # Not a daemon: a PDF read alone reads its pages in processes of its own.
             process = _CONTEXT.Process(target=_child, args=(send, function, args, limits.memory_mb), daemon=False)
             process.start()
             send.close()
