@@ -335,9 +335,8 @@ def try_extract(path: Path, workers: int | None = None) -> Sheet | SheetError:
 def extract_files(paths: list[Path]) -> dict[Path, Sheet | SheetError]:
     """Each file's sheet or the reason it cannot be read, every file in a process of its own under
     the per-file limits: several files are read in parallel, a single one with its pages in parallel."""
-    cores = available_cores()
-    workers = 1 if len(paths) > 1 else None
-    results = run_bounded(try_extract, [(path, workers) for path in paths], settings.file_limits(), parallel=cores)
+    results = run_bounded(read_sheet, [(path,) for path in paths], settings.file_limits(), parallel=available_cores(),
+                          workers=1 if len(paths) > 1 else None)
     sheets = {}
     for path, result in zip(paths, results):
         if isinstance(result, LimitExceeded):
