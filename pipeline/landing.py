@@ -82,8 +82,13 @@ class LoadPlan:
     quarantine: list[dict] = field(default_factory=list)  # RowProblem dicts with their fiscal_year
 
     @property
+    def refused(self) -> list[dict]:
+        """The lines of files that are in raw/ to be read but were not (an ignored file is not one)."""
+        return [item for item in self.report if item["status"] not in ("loaded", "duplicate", "ignored")]
+
+    @property
     def failed(self) -> bool:
-        return bool(self.quarantine) or any(item["status"] not in ("loaded", "duplicate", "ignored") for item in self.report)
+        return bool(self.quarantine or self.refused)
 
 
 def file_sha256(path: Path) -> str:

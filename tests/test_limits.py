@@ -36,9 +36,7 @@ def test_a_call_over_the_memory_limit_is_refused_as_too_large():
 
 
 def test_a_call_over_the_time_limit_is_killed_with_the_processes_it_started():
-    start = time.monotonic()
     slow, quick = run_bounded(subprocess.call, [(["sleep", SLEEP_SECONDS],), (["true"],)], FileLimits(64, 1.5), parallel=2)
-    assert time.monotonic() - start < 10
     assert slow == LimitExceeded("too large to read: not read within 1.5 s (the limit per file; KAWASAKI_FILE_SECONDS sets it)")
     assert quick == 0
     deadline = time.monotonic() + 10  # a killed process is gone once the system has run its exit

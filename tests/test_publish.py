@@ -67,11 +67,17 @@ def first_build(tmp_path_factory, dagster_home):
     return raw, warehouse, result
 
 
-def test_a_readme_and_hidden_files_in_raw_are_set_aside_and_the_build_exits_0(first_build):
+def test_a_readme_and_hidden_files_in_raw_are_set_aside_and_the_build_exits_0(first_build, dagster_home):
+    from dagster import AssetCheckKey, AssetKey, DagsterInstance
+
     result = first_build[2]
     assert result.returncode == exit_codes.PUBLISHED and result.stderr.count("Traceback") == 0
     assert "  ignored   —       README.md: not read: hidden files and README files" in result.stdout
     assert "  ignored   —       .DS_Store: not read" in result.stdout
+    with DagsterInstance.from_config(str(dagster_home)) as instance:  # first_build is its latest build
+        record = instance.get_latest_asset_check_evaluation_record(
+            AssetCheckKey(AssetKey(["raw", "sheet_rows"]), "every_sheet_file_loaded"))
+    assert record.event.asset_check_evaluation.passed
     assert "dbt" not in result.stdout.splitlines()[-1]
 
 

@@ -140,7 +140,7 @@ def raw_sheet_rows(context: AssetExecutionContext):
         "preview": MetadataValue.md(markdown_table(preview)),
         "build_file": MetadataValue.path(str(build_path)),
     })
-    not_loaded = [r for r in plan.report if r["status"] not in ("loaded", "duplicate")]
+    not_loaded = plan.refused
     yield AssetCheckResult(
         check_name="every_sheet_file_loaded",
         passed=not not_loaded,
