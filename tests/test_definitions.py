@@ -97,8 +97,10 @@ def test_the_manifest_describes_the_default_warehouse_whatever_this_process_buil
 def test_make_ui_passes_the_port_to_dagster(monkeypatch):
     from pipeline import cli
 
-    made = subprocess.run(["make", "-n", "ui", "PORT=3123"], cwd=REPO, capture_output=True, text=True, check=True)
-    command = made.stdout.strip().splitlines()[-1].split()
+    made = subprocess.run(["make", "--no-print-directory", "-n", "ui", "PORT=3123"], cwd=REPO, capture_output=True,
+                          text=True, check=True)
+    (line,) = [line for line in made.stdout.splitlines() if " -m pipeline ui" in line]
+    command = line.split()
     assert command[-4:] == ["pipeline", "ui", "--port", "3123"]
     started = []
     monkeypatch.setattr(cli.os, "execv", lambda path, argv: started.append(argv))
