@@ -46,10 +46,12 @@ _ENV_VAR = re.compile(r"env_var\(\s*['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]")
 
 
 def parse_environment() -> dict[str, str]:
-    """The environment the manifest is parsed in: the default warehouse's build file, whatever warehouse
-    this process builds, so the manifest Dagster loads is the same for every warehouse (dbt's own
-    parse in each build reads that build's profile)."""
-    return {**os.environ, settings.BUILD_DB_ENV: str(settings.build_path_of(settings.DEFAULT_WAREHOUSE))}
+    """The environment the manifest is parsed in: the default warehouse's paths, whatever warehouse
+    this process builds, so the manifest Dagster loads is the same for every warehouse and a build of
+    another warehouse does not parse again (dbt's own parse in each build reads that build's profile)."""
+    pinned = {settings.RAW_DIR_ENV, settings.WAREHOUSE_ENV, settings.BUILD_DB_ENV}
+    return {**{k: v for k, v in os.environ.items() if k not in pinned},
+            settings.BUILD_DB_ENV: str(settings.build_path_of(settings.DEFAULT_WAREHOUSE))}
 
 
 def project_hash(project_dir: Path, environment: dict[str, str]) -> str:

@@ -92,6 +92,11 @@ def test_the_manifest_describes_the_default_warehouse_whatever_this_process_buil
     manifest = json.loads(ensure_manifest().read_text())
     databases = {node["database"] for node in manifest["nodes"].values() if node["resource_type"] == "model"}
     assert databases == {settings.DEFAULT_WAREHOUSE.stem}
+    parsed = dbt_project.manifest_path.stat().st_mtime_ns
+    monkeypatch.setenv(settings.WAREHOUSE_ENV, str(tmp_path / "another.duckdb"))
+    settings.configure()
+    ensure_manifest()
+    assert dbt_project.manifest_path.stat().st_mtime_ns == parsed  # another warehouse: not parsed again
 
 
 def test_make_ui_passes_the_port_to_dagster(monkeypatch):
