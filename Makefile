@@ -56,8 +56,9 @@ $(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API): | system-deps
 test: install system-deps $(DUCKDB1)/.installed $(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API)
 	$(PY) -m pytest -q
 
+# `make ui PORT=3001` for another port.
 ui: install
-	$(PY) -m pipeline ui
+	$(PY) -m pipeline ui $(if $(PORT),--port $(PORT))
 
 bench: install
 	$(PY) bench/run.py

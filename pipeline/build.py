@@ -3,7 +3,7 @@
 Two runs, because Dagster runs a partitioned asset apart from unpartitioned ones: first every fiscal
 year's extraction (one run over all years, files read in parallel), then the landing, dbt and the
 publish step. A year that cannot be read does not stop the others; the build then ends with a
-report of every file and a non-zero exit code.
+report of every file, and its exit code says what happened (pipeline/exit_codes.py).
 """
 
 from __future__ import annotations
@@ -13,29 +13,32 @@ import sys
 
 from dagster import DagsterInstance
 
-from pipeline import landing, settings
+from pipeline import exit_codes, landing, settings
 from pipeline.assets.automation import extract_job, warehouse_job
 from pipeline.assets.partitions import fiscal_year_partitions
 from pipeline.assets.publish import published_warehouse
+from pipeline.assets.transform import warehouse_models
 from pipeline.definitions import defs
 
 
 def build_all(quiet: bool = False) -> int:
     """Build and publish; ``quiet`` keeps the terminal to the final summary. dbt's own output goes to
-    ``build.log`` beside the build file."""
+    the build's log beside the build file. The caller holds the warehouse's build lock
+    (``python -m pipeline build`` takes it before it imports Dagster, so that waiting, or refusing,
+    is the first thing it does)."""
     raw_dir = settings.raw_dir()
     if not raw_dir.is_dir():
         print(f"error: {raw_dir} is not a folder of sheet files", file=sys.stderr)
-        return 2
+        return exit_codes.NOT_PUBLISHED
     files = landing.scan_raw_dir(raw_dir, settings.landing_dir())
     years = [str(year) for year in landing.files_by_year(files)]
     instance = DagsterInstance.get()
     keys = sync_partitions(instance, years)
     run_config = {"loggers": {"console": {"config": {"log_level": "ERROR" if quiet else "INFO"}}}}
-    log_path = settings.build_path().parent / "build.log"
+    log_path = settings.build_log_path()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     extracted = True
-    published = rest_succeeded = False
+    published = rest_succeeded = dbt_failed = False
     with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         if keys:
             extracted = defs.resolve_job_def(extract_job.name).execute_in_process(
@@ -52,9 +55,17 @@ def build_all(quiet: bool = False) -> int:
             # The report and export come after the publish step: their failure leaves the warehouse published.
             published = result.is_node_success(published_warehouse.op.name)
             rest_succeeded = result.success
-    ok = extracted and published and rest_succeeded and not plan.failed
-    print(summary(plan, published) + ("" if ok else f"\n(dbt's output: {log_path})"), file=sys.stdout if ok else sys.stderr)
-    return 0 if ok else 1
+            dbt_failed = result.is_node_failed(warehouse_models.op.name)
+    code = exit_code(plan, published, extracted and rest_succeeded)
+    text = summary(plan, published) + (f"\n(dbt failed; its output: {log_path})" if dbt_failed else "")
+    print(text, file=sys.stdout if code == exit_codes.PUBLISHED else sys.stderr)
+    return code
+
+
+def exit_code(plan: landing.LoadPlan, published: bool, runs_succeeded: bool) -> int:
+    if not published:
+        return exit_codes.NOT_PUBLISHED
+    return exit_codes.PUBLISHED if runs_succeeded and not plan.failed else exit_codes.PUBLISHED_WITH_PROBLEMS
 
 
 def sync_partitions(instance: DagsterInstance, years: list[str]) -> list[str]:

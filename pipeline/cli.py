@@ -28,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
                        help=f"the DuckDB file to publish (default: {settings.DEFAULT_WAREHOUSE})")
     build.add_argument("--quiet", action="store_true",
                        help="print only the final summary (the full log is written beside the build file)")
+    build.add_argument("--no-wait", action="store_true",
+                       help="when another build of the warehouse is running, exit at once (code 75) instead of waiting")
 
     report = commands.add_parser("report", help="write the HTML report (charts, tables) of the warehouse")
     report.add_argument("--warehouse", type=Path, default=None,
@@ -48,7 +50,8 @@ def main(argv: list[str] | None = None) -> int:
     docs.add_argument("--out", type=Path, default=None,
                       help="folder for index.html, catalog.json and manifest.json (default: docs/ beside the warehouse)")
 
-    commands.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
+    ui = commands.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
+    ui.add_argument("--port", type=int, default=None, help="the UI's port (default: dagster dev's, 3000)")
 
     args = parser.parse_args(argv)
     if args.command == "extract":
@@ -60,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "docs":
         return _docs(args.warehouse, args.out)
     if args.command == "ui":
-        return _ui()
-    return _build(args.raw_dir, args.warehouse, args.quiet)
+        return _ui(args.port)
+    return _build(args.raw_dir, args.warehouse, args.quiet, wait=not args.no_wait)
 
 
 def _extract(path: Path, progress: bool) -> int:
@@ -97,11 +100,27 @@ def _extract(path: Path, progress: bool) -> int:
     return 0
 
 
-def _build(raw_dir: Path | None, warehouse: Path | None, quiet: bool) -> int:
-    settings.configure(raw_dir=raw_dir, warehouse=warehouse)
-    from pipeline.build import build_all
+def _build(raw_dir: Path | None, warehouse: Path | None, quiet: bool, wait: bool) -> int:
+    """One build of a warehouse at a time: the build lock is taken before Dagster is imported, so a
+    second build says at once that it waits (or, with ``wait=False``, refuses)."""
+    from pipeline import build_lock, exit_codes
 
-    return build_all(quiet=quiet)
+    settings.configure(raw_dir=raw_dir, warehouse=warehouse)
+    target = settings.warehouse_path()
+
+    def tell(holder: str) -> None:
+        print(f"waiting: another build of {target} is running ({holder}); this one starts when it ends",
+              file=sys.stderr, flush=True)
+
+    try:
+        with build_lock.hold(settings.build_lock_path(), f"python -m pipeline build --raw-dir {settings.raw_dir()}",
+                             wait=wait, on_wait=tell):
+            from pipeline.build import build_all
+
+            return build_all(quiet=quiet)
+    except build_lock.BuildRunning as busy:
+        print(f"error: another build of {target} is running ({busy.holder}); nothing done", file=sys.stderr)
+        return exit_codes.BUSY
 
 
 def _report(warehouse: Path | None, out: Path | None) -> int:
@@ -154,8 +173,9 @@ def _docs(warehouse: Path | None, out: Path | None) -> int:
     return 0
 
 
-def _ui() -> int:
+def _ui(port: int | None) -> int:
     settings.configure()
     dagster = str(Path(sys.executable).parent / "dagster")
-    os.execv(dagster, [dagster, "dev", "-m", "pipeline.definitions", "--working-directory", str(settings.REPO_ROOT)])
+    os.execv(dagster, [dagster, "dev", "-m", "pipeline.definitions", "--working-directory", str(settings.REPO_ROOT),
+                       *(["--port", str(port)] if port else [])])
     return 0

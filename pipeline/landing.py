@@ -16,12 +16,13 @@ from pathlib import Path
 
 import polars as pl
 
+from pipeline import settings
 from pipeline.extract import NOT_A_PDF, ROW_FIELDS, SheetError, is_pdf, read_sheet
 from pipeline.extract import layout
 from pipeline.extract.records import Sheet
+from pipeline.extract.sheet import NO_TITLE
 from pipeline.extract.validation import validate
-
-SHEET_SUFFIXES = {".pdf", ".txt", ".text"}
+from pipeline.limits import FileLimits, LimitExceeded, run_bounded
 
 
 def _reader_version() -> str:
@@ -51,12 +52,13 @@ ROW_SCHEMA = {
 
 @dataclass(frozen=True)
 class RawFile:
-    """A sheet file in raw/: its content hash and the fiscal year its title names."""
+    """A file in raw/: its content hash and the fiscal year its title names."""
 
     path: Path
-    sha256: str
+    sha256: str  # "" for an ignored file
     fiscal_year: int | None
     problem: str | None  # why no fiscal year could be read, for a file that is no sheet
+    ignored: bool = False  # a hidden file or a README, not read
 
 
 @dataclass(frozen=True)
@@ -81,8 +83,13 @@ class LoadPlan:
     quarantine: list[dict] = field(default_factory=list)  # RowProblem dicts with their fiscal_year
 
     @property
+    def refused(self) -> list[dict]:
+        """The lines of files that are in raw/ to be read but were not (an ignored file is not one)."""
+        return [item for item in self.report if item["status"] not in ("loaded", "duplicate", "ignored")]
+
+    @property
     def failed(self) -> bool:
-        return bool(self.quarantine) or any(item["status"] not in ("loaded", "duplicate") for item in self.report)
+        return bool(self.quarantine or self.refused)
 
 
 def file_sha256(path: Path) -> str:
@@ -94,43 +101,86 @@ def file_sha256(path: Path) -> str:
 
 
 def scan_raw_dir(raw_dir: Path, landing_dir: Path) -> list[RawFile]:
-    """Every sheet file of raw/ (.pdf, .txt), sorted by name, with the fiscal year from its title.
+    """Every file of raw/, sorted by name, with the fiscal year from its title.
 
-    Titles are cached by content hash, so scanning an unchanged folder opens no PDF.
-    """
+    Hidden files and READMEs are set aside unread. Every other file is read by its content (a PDF, or
+    a text export) whatever its name; titles are cached by content hash, so scanning an unchanged
+    folder opens no PDF."""
     cache_path = landing_dir / f"titles-{READER_VERSION}.json"
     cache: dict[str, dict] = json.loads(cache_path.read_text()) if cache_path.exists() else {}
-    files = []
-    for path in sorted(p for p in raw_dir.iterdir() if p.is_file() and p.suffix.lower() in SHEET_SUFFIXES):
-        sha = file_sha256(path)
-        if sha not in cache:
-            cache[sha] = _peek_fiscal_year(path)
-        files.append(RawFile(path, sha, cache[sha]["fiscal_year"], cache[sha]["problem"]))
-    landing_dir.mkdir(parents=True, exist_ok=True)
-    _write_atomically(cache_path, json.dumps(cache, sort_keys=True).encode())
+    limits = settings.file_limits()
+    paths = sorted(p for p in raw_dir.iterdir() if p.is_file())
+    hashes = {path: file_sha256(path) for path in paths if not _ignored(path)}
+    unread = [path for path, sha in hashes.items() if not _cached(cache.get(sha), limits)]
+    for path, title in zip(unread, _peek_fiscal_years(unread, limits)):
+        cache[hashes[path]] = title
+    files = [
+        RawFile(path, "", None, IGNORED, ignored=True) if path not in hashes
+        else RawFile(path, hashes[path], cache[hashes[path]]["fiscal_year"], cache[hashes[path]]["problem"])
+        for path in paths
+    ]
+    if unread:
+        landing_dir.mkdir(parents=True, exist_ok=True)
+        _write_atomically(cache_path, json.dumps(cache, sort_keys=True).encode())
     return files
 
 
-def _peek_fiscal_year(path: Path) -> dict:
-    """The fiscal year from the title (the text's start, or the PDF's first page), or the problem."""
+IGNORED = "not read: hidden files and README files in raw/ are set aside"
+
+
+def _ignored(path: Path) -> bool:
+    return path.name.startswith(".") or path.name.upper().startswith("README")
+
+
+def _cached(title: dict | None, limits: FileLimits) -> bool:
+    """Whether a cached title holds: one refused over a limit is peeked again under other limits."""
+    return title is not None and title.get("limits", _limits_key(limits)) == _limits_key(limits)
+
+
+def _limits_key(limits: FileLimits) -> list:
+    return [limits.memory_mb, limits.seconds]
+
+
+def _peek_fiscal_years(paths: list[Path], limits: FileLimits) -> list[dict]:
+    """For each file, the fiscal year from its title (the text's start, or the PDF's first page),
+    or the problem. PDFs' first pages are read in parallel, each under the per-file limits."""
+    titles: dict[Path, dict | str] = {path: _peek_text(path) for path in paths}
+    pdfs = [path for path, title in titles.items() if title is None]
+    if pdfs:
+        from pipeline.extract.pdf import first_page_text  # pdfplumber is only imported when needed
+
+        texts = run_bounded(first_page_text, [(path,) for path in pdfs], limits, parallel=available_cores())
+        for path, text in zip(pdfs, texts):
+            if isinstance(text, LimitExceeded):
+                titles[path] = {"fiscal_year": None, "problem": text.problem, "limits": _limits_key(limits)}
+            elif isinstance(text, SheetError):
+                titles[path] = {"fiscal_year": None, "problem": text.problem}
+            elif isinstance(text, BaseException):
+                raise text
+            else:
+                titles[path] = text
+    return [_title_year(title) if isinstance(title, str) else title for title in titles.values()]
+
+
+def _peek_text(path: Path) -> dict | str | None:
+    """The head of a text export, the problem of a file that is no sheet at first sight, or None for
+    a PDF (whose first page must be read)."""
     if path.stat().st_size == 0:
         return {"fiscal_year": None, "problem": "the file is empty; put the sheet's PDF or its text export here"}
-    if path.suffix.lower() == ".pdf" and not is_pdf(path):
+    if is_pdf(path):
+        return None
+    if path.suffix.lower() == ".pdf":
         return {"fiscal_year": None, "problem": NOT_A_PDF}
     try:
-        if is_pdf(path):
-            from pipeline.extract.pdf import first_page_text
-
-            text = first_page_text(path)
-        else:
-            with open(path, "rb") as handle:
-                text = _decode_head(handle.read(20000))
-    except SheetError as error:
-        return {"fiscal_year": None, "problem": error.problem}
+        with open(path, "rb") as handle:
+            return _decode_head(handle.read(20000))
     except UnicodeDecodeError:
         return {"fiscal_year": None, "problem": "neither a PDF nor UTF-8 text; expected the sheet's PDF or its text export"}
+
+
+def _title_year(text: str) -> dict:
     year = layout.fiscal_year_from_title(text)
-    problem = None if year else "no sheet title 「…進行管理シート（令和N年度）」 found; is this a progress-management sheet?"
+    problem = None if year else NO_TITLE
     return {"fiscal_year": year, "problem": problem}
 
 
@@ -255,7 +305,7 @@ def plan_load(files: list[RawFile], landing_dir: Path) -> LoadPlan:
     quarantine: list[dict] = []
     for file in files:
         if file.fiscal_year is None:
-            report.append(_line(file.path.name, None, "refused", 0, file.problem))
+            report.append(_line(file.path.name, None, "ignored" if file.ignored else "refused", 0, file.problem))
     for year, year_files in files_by_year(files).items():
         names = [f.path.name for f in year_files]
         manifest = read_manifest(landing_dir, year)
@@ -286,6 +336,40 @@ def try_extract(path: Path, workers: int | None = None) -> Sheet | SheetError:
         return read_sheet(path, workers=workers)
     except SheetError as error:
         return error
+
+
+def extract_files(paths: list[Path]) -> dict[Path, Sheet | SheetError]:
+    """Each file's sheet or the reason it cannot be read, every file in a process of its own under
+    the per-file limits: several files are read in parallel, a single one with its pages in parallel."""
+    results = run_bounded(read_sheet, [(path,) for path in paths], settings.file_limits(), parallel=available_cores(),
+                          workers=1 if len(paths) > 1 else None)
+    sheets = {}
+    for path, result in zip(paths, results):
+        if isinstance(result, LimitExceeded):
+            result = SheetError(path.name, result.problem)
+        elif not isinstance(result, (Sheet, SheetError)):
+            raise result  # a fault of the reader itself, not of the file
+        sheets[path] = result
+    return sheets
+
+
+def available_cores() -> int:
+    # The cores this process may use: a container or a scheduler may allow fewer than the machine has.
+    return len(os.sched_getaffinity(0))
+
+
+def up_to_date_years(files: list[RawFile], landing_dir: Path, published: dict[int, set[str]]) -> list[int]:
+    """The fiscal years of raw/ that an extraction would not change: their files' contents were
+    landed by this reader version and the published warehouse holds the rows of the file used (given
+    as each year's content hashes in ``published``), or they were found unreadable already."""
+    years = []
+    for year, year_files in files_by_year(files).items():
+        manifest = read_manifest(landing_dir, year)
+        landed = is_landed(landing_dir, year, year_files)
+        used = next((f.sha256 for f in year_files if landed and f.path.name == manifest.used_file), None)
+        if (used is not None and published.get(year) == {used}) or read_failure(landing_dir, year, year_files):
+            years.append(year)
+    return years
 
 
 def _write_json(path: Path, data: dict) -> None:

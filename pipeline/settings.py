@@ -1,7 +1,7 @@
 """Where the pipeline reads and writes, from environment variables with repository defaults.
 
 The environment is the one channel every process shares: the CLI, Dagster's run workers and the
-dbt subprocesses all read the same three variables.
+dbt subprocesses all read the same variables.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import os
 import shutil
 import sys
 from pathlib import Path
+
+from pipeline.limits import FILE_MEMORY_MB_ENV, FILE_SECONDS_ENV, FileLimits
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
@@ -39,13 +41,49 @@ def warehouse_path() -> Path:
 
 def build_path() -> Path:
     """Where a build writes before it is published: beside the warehouse, so the move is atomic."""
-    warehouse = warehouse_path()
+    return build_path_of(warehouse_path())
+
+
+def build_path_of(warehouse: Path) -> Path:
     return warehouse.parent / ".build" / warehouse.name
+
+
+# Everything a build keeps on disk is named after its warehouse, so builds of two warehouses in one
+# folder never share a file.
+
+def build_log_path() -> Path:
+    """The build's full log (Dagster's and dbt's output), kept after the build."""
+    return build_path().with_suffix(".log")
+
+
+def build_lock_path() -> Path:
+    """The lock file that lets one build of this warehouse run at a time (pipeline/build_lock.py)."""
+    return build_path().with_suffix(".lock")
+
+
+def dbt_target_dir() -> Path:
+    """dbt's target and log folder for this warehouse's builds: its partial-parse state is kept
+    between them, and builds of other warehouses write elsewhere."""
+    return build_path().with_suffix(".dbt")
 
 
 def landing_dir() -> Path:
     """Extracted rows per fiscal year, kept between builds so unchanged sheets are not read again."""
-    return warehouse_path().parent / ".landing"
+    warehouse = warehouse_path()
+    return warehouse.parent / ".landing" / warehouse.stem
+
+
+# A sheet of a dozen A3 pages is read in about 50 MB and a few seconds: the limits leave room for
+# far larger files while keeping a hostile one (a content stream that inflates to gigabytes) from
+# taking the machine down.
+DEFAULT_FILE_MEMORY_MB = 384
+DEFAULT_FILE_SECONDS = 300
+
+
+def file_limits() -> FileLimits:
+    """The memory and time that reading one file in raw/ may take."""
+    return FileLimits(int(os.environ.get(FILE_MEMORY_MB_ENV) or DEFAULT_FILE_MEMORY_MB),
+                      float(os.environ.get(FILE_SECONDS_ENV) or DEFAULT_FILE_SECONDS))
 
 
 def configure(raw_dir: Path | None = None, warehouse: Path | None = None) -> None:
@@ -57,5 +95,7 @@ def configure(raw_dir: Path | None = None, warehouse: Path | None = None) -> Non
     os.environ[BUILD_DB_ENV] = str(build_path())
     home = Path(os.environ.setdefault(DAGSTER_HOME_ENV, str(DEFAULT_DAGSTER_HOME)))
     home.mkdir(parents=True, exist_ok=True)
-    if not (home / "dagster.yaml").exists():
-        shutil.copyfile(REPO_ROOT / "dagster.yaml", home / "dagster.yaml")
+    # The repository's dagster.yaml is the instance's: a home made before it changed gets the new one.
+    source, copy = REPO_ROOT / "dagster.yaml", home / "dagster.yaml"
+    if not copy.exists() or copy.read_bytes() != source.read_bytes():
+        shutil.copyfile(source, copy)

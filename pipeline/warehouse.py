@@ -57,11 +57,40 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[tuple]) -> No
 
 
 def publish(build_path: Path, warehouse_path: Path) -> None:
-    """Move the finished build over the published warehouse in one step."""
+    """Move the finished build over the published warehouse in one step that survives a power cut:
+    the build file's data reaches the disk before the move, and the move before this returns."""
     with duckdb.connect(str(build_path)) as con:
         con.execute("checkpoint")
     warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    _fsync(build_path)
     os.replace(build_path, warehouse_path)
+    _fsync(warehouse_path.parent)
+    if build_path.parent != warehouse_path.parent:
+        _fsync(build_path.parent)
+
+
+def _fsync(path: Path) -> None:
+    """Flush a file, or a folder's entries, to the disk."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def published_sources(warehouse_path: Path) -> dict[int, set[str]]:
+    """The content hashes of the files each fiscal year's published rows came from; empty when
+    nothing is published (or the file is not a warehouse of ours)."""
+    if not warehouse_path.exists():
+        return {}
+    try:
+        rows = query_records(warehouse_path, "select distinct fiscal_year, source_sha256 from raw.sheet_rows")
+    except duckdb.Error:
+        return {}
+    sources: dict[int, set[str]] = {}
+    for row in rows:
+        sources.setdefault(row["fiscal_year"], set()).add(row["source_sha256"])
+    return sources
 
 
 def query_records(path: Path, sql: str) -> list[dict]:

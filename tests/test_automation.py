@@ -1,12 +1,13 @@
 """The raw/ sensor and the nightly schedule, evaluated against a throwaway instance."""
 
+import json
 import shutil
 
 import pytest
 from dagster import SkipReason, build_schedule_context, build_sensor_context, instance_for_test
 
-from conftest import FY2022_TEXT
-from pipeline import settings
+from conftest import FY2022_TEXT, REPO
+from pipeline import landing, settings
 from pipeline.assets.automation import nightly_build, raw_sheet_files_sensor
 from pipeline.assets.partitions import fiscal_year_partitions
 
@@ -73,3 +74,19 @@ def test_the_nightly_schedule_extracts_every_year_in_one_run(raw):
         request = nightly_build(build_schedule_context(instance=instance))
         assert request.tags["dagster/asset_partition_range_start"] == "2022"
         assert request.tags["dagster/asset_partition_range_end"] == "2024"
+
+
+def test_a_first_tick_after_a_build_requests_nothing_and_then_only_a_new_year(built_warehouse, tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    shutil.copytree(REPO / "raw", raw)  # the files built_warehouse was built from, under their names
+    monkeypatch.setenv(settings.RAW_DIR_ENV, str(raw))
+    monkeypatch.setenv(settings.WAREHOUSE_ENV, str(built_warehouse))
+    with instance_for_test() as instance:
+        first, _ = tick(instance)
+        assert first.run_requests == []
+        assert json.loads(first.cursor) == {"2022": [landing.file_sha256(next(raw.iterdir()))]}
+        assert first.dynamic_partitions_requests[0].partition_keys == ["2022"]  # a new instance learns the year
+
+        add_year(raw, "b.txt", "５")
+        second, _ = tick(instance)  # no cursor again: the new year only
+        assert [r.partition_key for r in second.run_requests] == ["2023"]

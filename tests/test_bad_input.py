@@ -1,13 +1,19 @@
 """Bad files in raw/: each refused with one clear line naming it, the good years still published."""
 
+import os
 import shutil
+import subprocess
+import sys
 
 import duckdb
 import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
-from conftest import FY2022_PDF, FY2022_TEXT, run_pipeline
+from bench.run import _PeakMemory as PeakMemory
+from conftest import FY2022_PDF, FY2022_TEXT, REPO, run_pipeline
+from inflating_pdf import write_inflating_pdf
+from pipeline import exit_codes
 
 
 def sheet_text(reiwa: str, edit=None) -> str:
@@ -39,7 +45,8 @@ def no_bureau_column(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def bad_build(tmp_path_factory, dagster_home):
-    """One build of a raw/ with the FY2022 sheet and one file of every bad kind."""
+    """One build of a raw/ with the FY2022 sheet and one file of every bad kind, with its peak memory
+    (every process of the build together)."""
     root = tmp_path_factory.mktemp("bad")
     raw = root / "raw"
     raw.mkdir()
@@ -59,10 +66,22 @@ def bad_build(tmp_path_factory, dagster_home):
         sheet_text("８", lambda t: t.replace("第３期実行プログラム", "第４期実行プログラム")), encoding="utf-8")
     (raw / "r3_b.txt").write_text(
         sheet_text("３", lambda t: t.replace("３．ほぼ目標どお\nり", "２．目標を上回っ\nて達成", 1)), encoding="utf-8")
+    write_inflating_pdf(raw / "inflating.pdf", BOMB_MB)
     warehouse = root / "w.duckdb"
-    result = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse),
-                          env={"DAGSTER_HOME": str(dagster_home)}, check=False)
-    return result, warehouse
+    build = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)], cwd=REPO,
+        env={**os.environ, "DAGSTER_HOME": str(dagster_home)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    )
+    memory = PeakMemory(build.pid)
+    stdout, stderr = build.communicate(timeout=600)
+    memory.stop()
+    return subprocess.CompletedProcess(build.args, build.returncode, stdout, stderr), warehouse, memory.mb
+
+
+# A content stream of 600 MB in a 600 KB PDF: without the per-file limits, the title peek alone
+# took more than a gigabyte of memory and minutes.
+BOMB_MB = 600
 
 
 def report_line(result, name: str) -> str:
@@ -72,8 +91,8 @@ def report_line(result, name: str) -> str:
 
 
 def test_the_build_fails_but_publishes_the_good_years(bad_build):
-    result, warehouse = bad_build
-    assert result.returncode == 1
+    result, warehouse, _ = bad_build
+    assert result.returncode == exit_codes.PUBLISHED_WITH_PROBLEMS
     with duckdb.connect(str(warehouse), read_only=True) as con:
         years = con.execute("select fiscal_year, count(*) from marts.fct_evaluation group by 1 order by 1").fetchall()
     assert years == [(2022, 127), (2023, 126), (2026, 127)]
@@ -89,6 +108,7 @@ def test_the_build_fails_but_publishes_the_good_years(bad_build):
         ("notes.pdf", "refused .* notes.pdf: named .pdf but not a PDF"),
         ("minutes.pdf", "refused .* minutes.pdf: no sheet title"),
         ("memo.txt", "refused .* memo.txt: no sheet title"),
+        ("inflating.pdf", "refused .* inflating.pdf: too large to read: needs more than 384 MB of memory"),
         ("no_bureau.txt", r"refused +FY2024 +no_bureau.txt: no_bureau.txt, row at line \d+: no 担当局"),
         ("r3_a.txt", "refused +FY2021 +r3_a.txt: r3_b.txt: gives fiscal year 2021 like r3_a.txt, but the two sheets' rows differ"),
         ("good.txt", "loaded +FY2022 +good.txt: 127 rows"),
@@ -101,8 +121,14 @@ def test_each_file_gets_one_clear_line(bad_build, name, message):
     assert re.search(message, report_line(bad_build[0], name)), report_line(bad_build[0], name)
 
 
+def test_a_pdf_that_inflates_to_hundreds_of_megabytes_is_refused_within_bounded_memory(bad_build):
+    result, _, peak_mb = bad_build
+    assert peak_mb < 1024, f"the build took {peak_mb:.0f} MB"
+    assert "dbt" not in result.stderr.splitlines()[-1]  # dbt was fine: no pointer at its log
+
+
 def test_an_unknown_grade_quarantines_its_row(bad_build):
-    result, warehouse = bad_build
+    result, warehouse, _ = bad_build
     with duckdb.connect(str(warehouse), read_only=True) as con:
         rows = con.execute("select fiscal_year, source_file, row, reason from raw.quarantine").fetchall()
     assert rows == [(2023, "odd_grade.txt", "No. 4 (1)", rows[0][3])]
@@ -111,14 +137,14 @@ def test_an_unknown_grade_quarantines_its_row(bad_build):
 
 
 def test_the_load_report_is_in_the_warehouse(bad_build):
-    _, warehouse = bad_build
+    _, warehouse, _ = bad_build
     with duckdb.connect(str(warehouse), read_only=True) as con:
         statuses = dict(con.execute("select file, status from raw.load_report").fetchall())
-    assert statuses["good.txt"] == "loaded" and statuses["locked.pdf"] == "refused" and len(statuses) == 12
+    assert statuses["good.txt"] == "loaded" and statuses["locked.pdf"] == "refused" and len(statuses) == 13
 
 
 def test_a_year_of_a_programme_the_seed_lacks_takes_it_from_the_title(bad_build):
-    _, warehouse = bad_build
+    _, warehouse, _ = bad_build
     with duckdb.connect(str(warehouse), read_only=True) as con:
         year = con.execute("select programme_no, programme_name_ja, programme_year_no from marts.dim_fiscal_year "
                            "where fiscal_year = 2026").fetchone()
@@ -134,6 +160,21 @@ def test_a_raw_dir_with_no_readable_sheet_publishes_nothing(tmp_path, dagster_ho
     warehouse = tmp_path / "w.duckdb"
     result = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse),
                           env={"DAGSTER_HOME": str(dagster_home)}, check=False)
-    assert result.returncode == 1
+    assert result.returncode == exit_codes.NOT_PUBLISHED
     assert "memo.txt: no sheet title" in result.stderr
     assert "not published" in result.stderr and not warehouse.exists()
+    assert "dbt" not in result.stderr  # dbt did not run
+
+
+def test_a_failing_dbt_publishes_nothing_and_points_at_its_log(tmp_path, dagster_home):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(FY2022_TEXT, raw / "good.txt")
+    warehouse = tmp_path / "w.duckdb"
+    # dbt reads its flags from the environment too: one it refuses makes it fail at once.
+    result = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet", check=False,
+                          env={"DAGSTER_HOME": str(dagster_home), "DBT_INDIRECT_SELECTION": "no-such-mode"})
+    assert result.returncode == exit_codes.NOT_PUBLISHED and not warehouse.exists()
+    log = tmp_path / ".build" / "w.log"
+    assert result.stderr.splitlines()[-1] == f"(dbt failed; its output: {log})"
+    assert "no-such-mode" in log.read_text()

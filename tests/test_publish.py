@@ -14,6 +14,8 @@ import duckdb
 import pytest
 
 from conftest import FY2022_TEXT, REPO, run_pipeline
+from pipeline import exit_codes
+from pipeline.warehouse import publish, start_build
 
 RAW_SHEET = next((REPO / "raw").glob("*.txt"))
 
@@ -52,14 +54,31 @@ def snapshot(path: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def first_build(tmp_path_factory, dagster_home):
-    """A raw/ with the FY2022 sheet under the name raw/ has (so warehouses compare equal), built once."""
+    """A raw/ with the FY2022 sheet under the name raw/ has (so warehouses compare equal), and a README
+    and a hidden file as people keep them there, built once."""
     root = tmp_path_factory.mktemp("first_build")
     raw = root / "raw"
     raw.mkdir()
     shutil.copy(FY2022_TEXT, raw / RAW_SHEET.name)
+    (raw / "README.md").write_text("# Sheets\nThe city's sheets, one a year.\n", encoding="utf-8")
+    (raw / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
     warehouse = root / "out" / "w.duckdb"
-    run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), env={"DAGSTER_HOME": str(dagster_home)})
-    return raw, warehouse
+    result = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), env={"DAGSTER_HOME": str(dagster_home)})
+    return raw, warehouse, result
+
+
+def test_a_readme_and_hidden_files_in_raw_are_set_aside_and_the_build_exits_0(first_build, dagster_home):
+    from dagster import AssetCheckKey, AssetKey, DagsterInstance
+
+    result = first_build[2]
+    assert result.returncode == exit_codes.PUBLISHED and result.stderr.count("Traceback") == 0
+    assert "  ignored   —       README.md: not read: hidden files and README files" in result.stdout
+    assert "  ignored   —       .DS_Store: not read" in result.stdout
+    with DagsterInstance.from_config(str(dagster_home)) as instance:  # first_build is its latest build
+        record = instance.get_latest_asset_check_evaluation_record(
+            AssetCheckKey(AssetKey(["raw", "sheet_rows"]), "every_sheet_file_loaded"))
+    assert record.event.asset_check_evaluation.passed
+    assert "dbt" not in result.stdout.splitlines()[-1]
 
 
 @pytest.fixture
@@ -119,8 +138,47 @@ def test_duckdb_1x_clients_open_the_published_file(built_warehouse):
     assert version.startswith("1.") and rows == "127"
 
 
-def test_two_builds_from_the_same_raw_give_the_same_warehouse(first_build, built_warehouse, dagster_home):
-    raw, warehouse = first_build  # built with a fresh landing of its own
+def test_builds_of_one_warehouse_run_one_after_the_other_and_other_warehouses_beside_them(first_build, built_warehouse,
+                                                                                         dagster_home, tmp_path):
+    raw, warehouse, _ = first_build  # built with a fresh landing of its own: the same as built_warehouse
     assert snapshot(warehouse) == snapshot(built_warehouse)
-    run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), env={"DAGSTER_HOME": str(dagster_home)})
-    assert snapshot(warehouse) == snapshot(built_warehouse)  # the second time, nothing was extracted again
+    other = tmp_path / "other" / "w.duckdb"  # the same names in another folder: nothing may be shared
+    env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
+
+    def build(target: Path, *flags: str) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(target),
+                                 "--quiet", *flags], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True)
+
+    lock = warehouse.parent / ".build" / "w.lock"
+    first = build(warehouse)
+    deadline = time.monotonic() + 120
+    while not lock.exists() or str(first.pid) not in lock.read_text():
+        assert time.monotonic() < deadline and first.poll() is None, first.communicate()
+        time.sleep(0.1)
+    second, beside = build(warehouse), build(other)
+    refused = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--no-wait", env=env, check=False)
+    assert refused.returncode == exit_codes.BUSY
+    assert refused.stderr.startswith(f"error: another build of {warehouse} is running (pid {first.pid}, started ")
+    outputs = {name: process.communicate(timeout=600) + (process.returncode,)
+               for name, process in (("first", first), ("second", second), ("beside", beside))}
+    for name, (stdout, stderr, code) in outputs.items():
+        assert code == exit_codes.PUBLISHED and "Traceback" not in stdout + stderr, (name, stderr[-3000:])
+    assert outputs["second"][1].startswith(f"waiting: another build of {warehouse} is running (pid {first.pid}, ")
+    assert "waiting" not in outputs["beside"][1]
+    assert snapshot(warehouse) == snapshot(other) == snapshot(built_warehouse)
+    # A warehouse's dbt target folder is its own: its rebuilds parse only what changed.
+    dbt_logs = "".join(log.read_text() for log in (warehouse.parent / ".build" / "w.dbt").glob("dbt.log*"))  # rotated
+    assert "Partial parsing enabled" in dbt_logs
+
+
+def test_the_publish_reaches_the_disk_before_and_after_the_move(tmp_path, monkeypatch):
+    build_file, published = tmp_path / ".build" / "w.duckdb", tmp_path / "w.duckdb"
+    start_build(build_file)
+    steps = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(os, "fsync", lambda fd: steps.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"))) or real_fsync(fd))
+    monkeypatch.setattr(os, "replace", lambda a, b: steps.append(("replace", str(b))) or real_replace(a, b))
+    publish(build_file, published)
+    assert steps == [("fsync", str(build_file)), ("replace", str(published)), ("fsync", str(tmp_path)),
+                     ("fsync", str(build_file.parent))]

@@ -22,7 +22,7 @@ from dagster import (
     sensor,
 )
 
-from pipeline import landing, settings
+from pipeline import landing, settings, warehouse
 from pipeline.assets.partitions import fiscal_year_partitions
 from pipeline.assets.sheets import extracted_sheet_rows
 
@@ -48,24 +48,38 @@ def year_hashes(files: list[landing.RawFile]) -> dict[str, list[str]]:
     job=extract_job,
     minimum_interval_seconds=30,
     default_status=DefaultSensorStatus.RUNNING,
-    description="Extracts a fiscal year when a file in raw/ giving that year is added or its content changes.",
+    description=(
+        "Extracts a fiscal year when a file in raw/ giving that year is added or its content changes. Its "
+        "first tick starts from what is built: years the landing and the published warehouse already hold "
+        "from the same files are not extracted again."
+    ),
 )
 def raw_sheet_files_sensor(context: SensorEvaluationContext):
     files = landing.scan_raw_dir(settings.raw_dir(), settings.landing_dir())
-    seen = json.loads(context.cursor) if context.cursor else {}
     current = year_hashes(files)
+    seen = json.loads(context.cursor) if context.cursor else built_year_hashes(files, current)
     changed = [year for year, hashes in current.items() if seen.get(year) != hashes]
-    if not changed and seen.keys() == current.keys():
-        return SkipReason(f"no new or changed sheet in {settings.raw_dir()}")
     known = set(context.instance.get_dynamic_partitions(fiscal_year_partitions.name))
+    new, stale = [year for year in current if year not in known], sorted(known - set(current))
+    cursor = json.dumps(current, sort_keys=True)
+    if not changed and not new and not stale:
+        skip = f"no new or changed sheet in {settings.raw_dir()}"
+        return SkipReason(skip) if context.cursor == cursor else SensorResult(skip_reason=skip, cursor=cursor)
     return SensorResult(
         run_requests=[RunRequest(partition_key=year, run_key=f"{year}:{','.join(current[year])}") for year in changed],
         dynamic_partitions_requests=[
-            fiscal_year_partitions.build_add_request([year for year in changed if year not in known]),
-            fiscal_year_partitions.build_delete_request(sorted(known - set(current))),
+            fiscal_year_partitions.build_add_request(new),
+            fiscal_year_partitions.build_delete_request(stale),
         ],
-        cursor=json.dumps(current, sort_keys=True),
+        cursor=cursor,
     )
+
+
+def built_year_hashes(files: list[landing.RawFile], current: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The years of ``current`` that an extraction would not change (landed and published from these
+    very files, or found unreadable already): where a sensor with no cursor starts from."""
+    published = warehouse.published_sources(settings.warehouse_path())
+    return {str(year): current[str(year)] for year in landing.up_to_date_years(files, settings.landing_dir(), published)}
 
 
 @run_status_sensor(

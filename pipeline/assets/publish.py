@@ -5,12 +5,14 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from pipeline import settings, warehouse
 from pipeline.assets.metadata import markdown_table
+from pipeline.assets.resources import BUILD_LOCK
 from pipeline.assets.sheets import OWNERS
 from pipeline.assets.transform import warehouse_models
 
 
 @asset(
     deps=list(warehouse_models.keys),
+    required_resource_keys={BUILD_LOCK},
     group_name="publish",
     kinds={"duckdb"},
     owners=OWNERS,

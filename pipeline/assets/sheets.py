@@ -1,8 +1,6 @@
 """Extract: the sheet files in raw/ → each fiscal year's rows → ``raw.sheet_rows`` in the build file."""
 
-import os
 import warnings
-from concurrent.futures import ProcessPoolExecutor
 
 from dagster import (
     AssetCheckResult,
@@ -23,6 +21,7 @@ from dagster import (
 from pipeline import landing, settings, warehouse
 from pipeline.assets.metadata import markdown_table
 from pipeline.assets.partitions import fiscal_year_partitions
+from pipeline.assets.resources import BUILD_LOCK
 from pipeline.extract import SheetError
 
 # A single-run backfill (every year's extraction in one run, files in parallel) is what this asset
@@ -45,6 +44,7 @@ sheet_files = AssetSpec(
     deps=[sheet_files],
     partitions_def=fiscal_year_partitions,
     backfill_policy=BackfillPolicy.single_run(),
+    required_resource_keys={BUILD_LOCK},
     group_name="extract",
     kinds={"python", "parquet"},
     owners=OWNERS,
@@ -62,7 +62,7 @@ def extracted_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
     if missing:
         raise Failure(f"no file in {settings.raw_dir()} gives fiscal year {', '.join(map(str, missing))}")
     stale = [year for year in years if not landing.is_landed(landing_dir, year, by_year[year])]
-    results = _extract([file for year in stale for file in by_year[year]])
+    results = landing.extract_files([file.path for year in stale for file in by_year[year]])
     summary, failures = [], []
     for year in years:
         files = by_year[year]
@@ -98,18 +98,10 @@ def extracted_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
     })
 
 
-def _extract(files: list[landing.RawFile]) -> dict:
-    """Each file's sheet or its SheetError; several files are read in parallel, one process per core."""
-    paths = [file.path for file in files]
-    if len(paths) <= 1:
-        return {path: landing.try_extract(path) for path in paths}
-    with ProcessPoolExecutor(max_workers=min(len(paths), os.cpu_count() or 1)) as pool:
-        return dict(zip(paths, pool.map(landing.try_extract, paths, [1] * len(paths))))
-
-
 @asset(
     key=RAW_SHEET_ROWS,
     deps=[extracted_sheet_rows],
+    required_resource_keys={BUILD_LOCK},
     group_name="extract",
     kinds={"duckdb"},
     owners=OWNERS,
@@ -148,7 +140,7 @@ def raw_sheet_rows(context: AssetExecutionContext):
         "preview": MetadataValue.md(markdown_table(preview)),
         "build_file": MetadataValue.path(str(build_path)),
     })
-    not_loaded = [r for r in plan.report if r["status"] not in ("loaded", "duplicate")]
+    not_loaded = plan.refused
     yield AssetCheckResult(
         check_name="every_sheet_file_loaded",
         passed=not not_loaded,

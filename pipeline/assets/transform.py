@@ -11,7 +11,8 @@ from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtC
 from pipeline import settings
 from pipeline.assets.metadata import markdown_table
 from pipeline.assets.sheets import OWNERS
-from pipeline.dbt_manifest import BUILD_TARGET, ensure_manifest
+from pipeline.assets.resources import WarehouseBuildLock
+from pipeline.dbt_manifest import ensure_manifest
 
 
 class WarehouseTranslator(DagsterDbtTranslator):
@@ -35,13 +36,15 @@ translator = WarehouseTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 
 
 @dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=translator)
-def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource):
+def warehouse_models(context: AssetExecutionContext, dbt: DbtCliResource, build_lock: WarehouseBuildLock):
     """``dbt build`` of the selected models, seeds and tests into the build file; each model's
-    materialisation carries its row count and a preview of its first rows."""
-    # A fixed target path keeps dbt's partial parse between builds. dbt's unit tests check the SQL's
-    # logic, not the data: the test suite runs them (tests/test_dbt_unit_tests.py), builds need not.
-    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context, target_path=BUILD_TARGET,
-                         raise_on_error=False)
+    materialisation carries its row count and a preview of its first rows. ``build_lock`` is held
+    for the run (dbt writes the build file)."""
+    # The warehouse's own target path keeps dbt's partial parse between its builds, and apart from
+    # other warehouses' builds. dbt's unit tests check the SQL's logic, not the data: the test suite
+    # runs them (tests/test_dbt_unit_tests.py), builds need not.
+    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test"], context=context,
+                         target_path=settings.dbt_target_dir(), raise_on_error=False)
     outputs = []
     for event in invocation.stream():
         if isinstance(event, Output):

@@ -77,6 +77,8 @@ def first_page_text(path: str | Path) -> str:
         page = pdf.pages[0]
         try:
             text = page.extract_text() or ""
+        except MemoryError:
+            raise  # over the reader's memory limit (pipeline.limits), which names it; not a damaged page
         except Exception as error:  # a damaged content stream; pdfminer raises many kinds
             raise SheetError(path.name, f"unreadable page ({type(error).__name__}: {error})", page=1) from error
         if not text.strip() and page.images:

@@ -108,6 +108,8 @@ def read_page(page: Page, source_file: str, header: Header | None = None) -> Pag
     page is returned as needing it."""
     try:
         chars, segments = page_objects(page)
+    except MemoryError:
+        raise  # over the reader's memory limit (pipeline.limits), which names it; not a damaged page
     except Exception as error:  # a damaged content stream; pdfminer raises many kinds
         raise SheetError(source_file, f"unreadable page ({type(error).__name__}: {error})", page=page.page_number) from error
     has_text = any(not char.text.isspace() for char in chars)
