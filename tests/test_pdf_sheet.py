@@ -56,7 +56,7 @@ def test_fy2022_fixture_gives_the_documents_own_counts(fy2022_pdf: Sheet) -> Non
     assert Counter(row.achievement_code for row in rows) == {3: 106, 4: 15, 2: 6}
     assert Counter(row.contribution_code for row in rows) == {"A": 64, "B": 61, "C": 2}
     assert len({row.pillar for row in rows}) == 3
-    # ../shared/README.md says 8 directions; the sheet prints nine 取組の方向性 rows, three per pillar.
+    # The sheet prints nine 取組の方向性 rows, three per pillar (see tests/fixtures/README.md).
     assert len({(row.pillar, row.direction_no) for row in rows}) == 9
     assert len({(row.pillar, row.direction_no, row.subarea_no) for row in rows}) == 22
     assert len({row.bureau for row in rows}) == 21

@@ -1,5 +1,5 @@
 """The text-export reader on the real FY2022 sheet: its own counts, and rows checked by hand against
-the document, one for each quirk of the export listed in ../shared/README.md."""
+the document, one for each quirk of the export listed in tests/fixtures/README.md."""
 
 from collections import Counter
 
@@ -28,7 +28,7 @@ def test_counts_match_the_document(fy2022_sheet):
     assert Counter(r.achievement_code for r in rows) == {3: 106, 4: 15, 2: 6}
     assert Counter(r.contribution_code for r in rows) == {"A": 64, "B": 61, "C": 2}
     assert {r.pillar for r in rows} == {"Ⅰ", "Ⅱ", "Ⅲ"}
-    # The document prints nine 取組の方向性 rows (Ⅰ–Ⅲ × 1–3); ../shared/README.md says eight.
+    # The document prints nine 取組の方向性 rows (Ⅰ–Ⅲ × 1–3; see tests/fixtures/README.md).
     assert len({(r.pillar, r.direction_no) for r in rows}) == 9
     assert len({(r.pillar, r.direction_no, r.subarea_no) for r in rows}) == 22
     assert len({r.bureau for r in rows}) == 21

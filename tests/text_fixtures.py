@@ -3,7 +3,7 @@
 The real FY2022 export is the only one we have; this generator makes others from any rows — other
 page breaks, other wrapping, other placements of the merged cells — so the text reader is tested
 on the layout's rules rather than on one document's accidents. Every quirk listed in
-../shared/README.md is produced, each switched on by a seeded random choice:
+tests/fixtures/README.md is produced, each switched on by a seeded random choice:
 
 - cells wrapped at their column's width, blank lines between cells and sometimes inside a 事務事業名;
 - two neighbouring cells on one line (plan / 達成度, results / 貢献度, reason / future, future / bureau);

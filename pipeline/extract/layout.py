@@ -1,6 +1,6 @@
 """Rules of the sheet's layout shared by every reader: title, grade labels, codes and section rows.
 
-Everything here is a property of the city's sheet format (see ../shared/GLOSSARY.md), not of one
+Everything here is a property of the city's sheet format (see docs/glossary.md), not of one
 year's document, so both the text-export and the PDF reader agree on it.
 """
 

@@ -11,7 +11,7 @@ class SheetRow:
     """One row of the sheet: an initiative, or one 事務事業/ward row of a multi-row initiative.
 
     Text fields hold the cell as printed with its line breaks; name fields (names, codes,
-    bureau, section titles) hold it without them. Field names follow ../shared/GLOSSARY.md.
+    bureau, section titles) hold it without them. Field names follow docs/glossary.md.
     """
 
     fiscal_year: int
