@@ -187,19 +187,43 @@
 {%- endmacro %}
 
 
-{#- The kind of a link, over all the links of its relation (a window expression): what the seed states,
-    else merged_into where the later entity has several predecessors, split_from where the earlier one
-    has several successors, returned where it skips a sheet year (`previous_year`: the sheet year before
-    to_year), continued otherwise; variant within one year. `from_entity` / `to_entity` name each side's
-    entity (with its year). -#}
-{% macro link_kind(stated_kind, from_entity, to_entity, from_year, to_year, previous_year) -%}
-    coalesce({{ stated_kind }}, case
-        when {{ from_year }} = {{ to_year }} then 'variant'
-        when count(*) filter (where {{ from_year }} < {{ to_year }}) over (partition by {{ to_entity }}) > 1 then 'merged_into'
-        when count(*) filter (where {{ from_year }} < {{ to_year }}) over (partition by {{ from_entity }}) > 1 then 'split_from'
-        when {{ from_year }} < {{ previous_year }} then 'returned'
-        else 'continued'
-    end)
+{#- `links` (from_year, to_year, the entities, and stated_kind: what the seed states) with each link's
+    kind, decided over all of them: what the seed states, else merged_into where the later entity has
+    several predecessors, split_from where the earlier one has several successors, returned where it
+    skips a sheet year (of `sheet_years`), continued otherwise; variant within one year. `from_entity` /
+    `to_entity` name each side's entity (with its year). -#}
+{% macro kinded_links(links, sheet_years, from_entity, to_entity) -%}
+    select
+        links.*,
+        coalesce(links.stated_kind, case
+            when links.from_year = links.to_year then 'variant'
+            when count(*) filter (where links.from_year < links.to_year) over (partition by {{ to_entity }}) > 1 then 'merged_into'
+            when count(*) filter (where links.from_year < links.to_year) over (partition by {{ from_entity }}) > 1 then 'split_from'
+            when links.from_year < sheet_years.previous_fiscal_year then 'returned'
+            else 'continued'
+        end) as link_kind
+
+    from {{ links }} as links
+    inner join {{ sheet_years }} as sheet_years
+        on links.to_year = sheet_years.fiscal_year
+{%- endmacro %}
+
+
+{#- The links of mart_initiative_crosswalk (`crosswalk`), with whether each carries the key: the links
+    history, KPI target history and lineage follow. -#}
+{% macro initiative_links(crosswalk) -%}
+    select
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id,
+        from_initiative_key,
+        to_initiative_key,
+        link_kind,
+        from_initiative_key = to_initiative_key as carries_key
+
+    from {{ crosswalk }}
+    where match_status = 'matched'
 {%- endmacro %}
 
 

@@ -432,14 +432,7 @@ links as (
 
 kinded_links as (
 
-    select
-        links.*,
-        {{ link_kind('links.stated_kind', '(links.from_year, links.from_name_key)', '(links.to_year, links.to_name_key)',
-            'links.from_year', 'links.to_year', 'sheet_years.previous_fiscal_year') }} as link_kind
-
-    from links
-    inner join sheet_years
-        on links.to_year = sheet_years.fiscal_year
+    {{ kinded_links('links', 'sheet_years', '(links.from_year, links.from_name_key)', '(links.to_year, links.to_name_key)') }}
 
 ),
 

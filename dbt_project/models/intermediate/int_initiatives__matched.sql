@@ -173,51 +173,33 @@ one_to_one_links as (
 
 ),
 
-merge_parts as (
+{%- for parts, part_side, whole_side, gone in [
+    ('merge_parts', 'from', 'to', 'without successor, as a part of an initiative of the next year: what of it the whole has and the whole\'s own predecessor had not'),
+    ('split_parts', 'to', 'from', 'without predecessor, as a part of an initiative of the year before: what of it the whole had and the whole\'s own successor has not'),
+] %}
 
-    -- an open initiative the one-to-one rules left without successor, as a part of an initiative of the
-    -- next year: what of it the whole has and the whole's own predecessor had not
+{{ parts }} as (
+
+    -- an open initiative the one-to-one rules left {{ gone }}
     select
-        'from' as part_side,
-        open_candidates.from_initiative_year_id as part_initiative_year_id,
+        '{{ part_side }}' as part_side,
+        open_candidates.{{ part_side }}_initiative_year_id as part_initiative_year_id,
         open_candidates.*,
         {{ initiative_part_evidence('part', 'whole', 'base') }}
 
     from open_candidates
     inner join initiative_years as part
-        on open_candidates.from_initiative_year_id = part.initiative_year_id
+        on open_candidates.{{ part_side }}_initiative_year_id = part.initiative_year_id
     inner join initiative_years as whole
-        on open_candidates.to_initiative_year_id = whole.initiative_year_id
+        on open_candidates.{{ whole_side }}_initiative_year_id = whole.initiative_year_id
     left join one_to_one_links as base_link
-        on open_candidates.to_initiative_year_id = base_link.to_initiative_year_id
+        on open_candidates.{{ whole_side }}_initiative_year_id = base_link.{{ whole_side }}_initiative_year_id
     left join initiative_years as base
-        on base_link.from_initiative_year_id = base.initiative_year_id
-    where open_candidates.from_initiative_year_id not in (select from_initiative_year_id from one_to_one_links)
+        on base_link.{{ part_side }}_initiative_year_id = base.initiative_year_id
+    where open_candidates.{{ part_side }}_initiative_year_id not in (select {{ part_side }}_initiative_year_id from one_to_one_links)
 
 ),
-
-split_parts as (
-
-    -- an open initiative the one-to-one rules left without predecessor, as a part of an initiative of
-    -- the year before: what of it the whole had and the whole's own successor has not
-    select
-        'to' as part_side,
-        open_candidates.to_initiative_year_id as part_initiative_year_id,
-        open_candidates.*,
-        {{ initiative_part_evidence('part', 'whole', 'base') }}
-
-    from open_candidates
-    inner join initiative_years as part
-        on open_candidates.to_initiative_year_id = part.initiative_year_id
-    inner join initiative_years as whole
-        on open_candidates.from_initiative_year_id = whole.initiative_year_id
-    left join one_to_one_links as base_link
-        on open_candidates.from_initiative_year_id = base_link.from_initiative_year_id
-    left join initiative_years as base
-        on base_link.to_initiative_year_id = base.initiative_year_id
-    where open_candidates.to_initiative_year_id not in (select to_initiative_year_id from one_to_one_links)
-
-),
+{%- endfor %}
 
 part_proposals as (
 
@@ -395,14 +377,7 @@ links as (
 
 kinded_links as (
 
-    select
-        links.*,
-        {{ link_kind('links.stated_kind', 'links.from_initiative_year_id', 'links.to_initiative_year_id',
-            'links.from_year', 'links.to_year', 'sheet_years.previous_fiscal_year') }} as link_kind
-
-    from links
-    inner join sheet_years
-        on links.to_year = sheet_years.fiscal_year
+    {{ kinded_links('links', 'sheet_years', 'links.from_initiative_year_id', 'links.to_initiative_year_id') }}
 
 ),
 

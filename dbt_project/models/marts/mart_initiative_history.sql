@@ -68,18 +68,7 @@ graded as (
 
 links as (
 
-    select
-        from_year,
-        to_year,
-        from_initiative_year_id,
-        to_initiative_year_id,
-        from_initiative_key,
-        to_initiative_key,
-        link_kind,
-        from_initiative_key = to_initiative_key as carries_key
-
-    from crosswalk
-    where match_status = 'matched'
+    {{ initiative_links('crosswalk') }}
 
 ),
 
