@@ -350,15 +350,21 @@ split_links as (
 
 ),
 
+moved_links as (
+
+    select * from merged_links
+    union all
+    select * from split_links
+
+),
+
 links_so_far as (
 
     select from_year, to_year, from_name_key, to_name_key from manual_links
     union all
     select from_year, to_year, from_name_key, to_name_key from one_to_one_links
     union all
-    select from_year, to_year, from_name_key, to_name_key from merged_links
-    union all
-    select from_year, to_year, from_name_key, to_name_key from split_links
+    select from_year, to_year, from_name_key, to_name_key from moved_links
 
 ),
 
@@ -416,12 +422,7 @@ links as (
     union all
 
     select from_year, to_year, from_name_key, to_name_key, match_rule, null, false
-    from merged_links
-
-    union all
-
-    select from_year, to_year, from_name_key, to_name_key, match_rule, null, false
-    from split_links
+    from moved_links
 
     union all
 

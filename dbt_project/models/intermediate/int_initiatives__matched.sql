@@ -237,20 +237,16 @@ part_links as (
         'moved_content' as match_rule
 
     from proposed_links
-    where (
+    where
+        {%- for side in ['to', 'from'] %}
+        {{ 'or ' if not loop.first }}(
             select count(*) from proposed_links as other
-            where other.to_initiative_year_id = proposed_links.to_initiative_year_id
+            where other.{{ side }}_initiative_year_id = proposed_links.{{ side }}_initiative_year_id
         ) + (
             select count(*) from one_to_one_links as other
-            where other.to_initiative_year_id = proposed_links.to_initiative_year_id
+            where other.{{ side }}_initiative_year_id = proposed_links.{{ side }}_initiative_year_id
         ) > 1
-        or (
-            select count(*) from proposed_links as other
-            where other.from_initiative_year_id = proposed_links.from_initiative_year_id
-        ) + (
-            select count(*) from one_to_one_links as other
-            where other.from_initiative_year_id = proposed_links.from_initiative_year_id
-        ) > 1
+        {%- endfor %}
 
 ),
 
