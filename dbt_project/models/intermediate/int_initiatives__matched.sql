@@ -197,6 +197,8 @@ one_to_one_links as (
     left join initiative_years as base
         on base_link.{{ part_side }}_initiative_year_id = base.initiative_year_id
     where open_candidates.{{ part_side }}_initiative_year_id not in (select {{ part_side }}_initiative_year_id from one_to_one_links)
+        -- what moved is shared: a pair sharing no project, bureau or metric has no part to weigh
+        and open_candidates.shared_projects + open_candidates.shared_bureaus + open_candidates.shared_kpi_metrics >= 1
 
 ),
 {%- endfor %}
