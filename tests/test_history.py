@@ -4,7 +4,7 @@ Two ``python -m pipeline build``s for the module, each from the real FY2022 text
 derived from it: the four-year build (``derive_years(…, [2023, 2024, 2025], seed=3)``: FY2023 as a text
 export, FY2024 and FY2025 as PDFs, the A3 and the A4 layout) and the restructured build
 (``derive_years(…, [2023, 2024], seed=18, restructure=True)``, text exports: a gap year, two initiatives
-merged into one, one split in two, a renamed project, a split bureau). Tests that take ``build`` run on
+merged into one, one split in two, a renamed project, two bureaus merged into one and one split in two). Tests that take ``build`` run on
 both. Every expected value is computed here from the generated rows and their recorded identity
 (``DerivedYear.identity``, ``bureau_identity``, ``project_identity``, the change log), never from the
 warehouse; the warehouse is only read.
@@ -26,7 +26,7 @@ import pytest
 
 from conftest import FY2022_TEXT, REPO, run_pipeline
 from tests.year_fixtures import (
-    ACHIEVEMENT, ADDED, DROPPED, KPI_LINE_RE, KPI_TARGET, MERGED, MOVED_SUBAREA, PAUSED, RENAMED_BUREAU,
+    ACHIEVEMENT, ADDED, DROPPED, KPI_LINE_RE, KPI_TARGET, MERGED, MERGED_BUREAU, MOVED_SUBAREA, PAUSED, RENAMED_BUREAU,
     RENAMED_INITIATIVE, RENAMED_PROJECT, RETURNED, SPLIT, SPLIT_BUREAU, DerivedYear, base_year, derive_years,
     kpi_value, write_year_files,
 )
@@ -356,25 +356,25 @@ def test_the_renamed_bureau_keeps_its_bureau_key(build):
     assert link == [(chain[index - 1].fiscal_year, chain[index].fiscal_year, change.before, change.after)]
 
 
-def test_a_split_bureau_is_two_bureaus_of_their_own_split_from_it(restructured_warehouse, restructured_chain):
+def test_merged_and_split_bureaus_are_bureaus_of_their_own_linked_to_what_they_come_from(restructured_warehouse, restructured_chain):
     chain = restructured_chain
-    splits = [(i, c) for i, year in enumerate(chain) for c in year.changes_of(SPLIT_BUREAU)]
-    index = splits[0][0]
+    years = [year.fiscal_year for year in chain]
+    reorganised = [(c, kind) for year in chain for kind, changes in (("merged_into", year.changes_of(MERGED_BUREAU)),
+                                                                      ("split_from", year.changes_of(SPLIT_BUREAU))) for c in changes]
+    assert {kind for _, kind in reorganised} == {"merged_into", "split_from"}
     links = rows(restructured_warehouse, """
         select from_year, to_year, from_name, to_name, link_kind, match_rule, from_entity_key, to_entity_key
-        from marts.mart_name_crosswalk where entity = 'bureau' and link_kind = 'split_from' order by to_name
+        from marts.mart_name_crosswalk where entity = 'bureau' and link_kind in ('merged_into', 'split_from')
     """)
-    assert links == sorted([
-        (chain[index - 1].fiscal_year, chain[index].fiscal_year, c.before, c.after, "split_from", "moved_initiatives",
-         name_key(c.before), name_key(c.after)) for _, c in splits
-    ], key=lambda link: link[3])
-    first = rows(restructured_warehouse, f"""
-        select bureau_key, first_fiscal_year, last_fiscal_year from marts.dim_bureau
-        where bureau_key in ({", ".join(f"'{name_key(c.after)}'" for _, c in splits)}, '{name_key(splits[0][1].before)}')
-        order by 1
-    """)
-    assert first == sorted([(name_key(c.after), chain[index].fiscal_year, chain[-1].fiscal_year) for _, c in splits]
-                           + [(name_key(splits[0][1].before), chain[0].fiscal_year, chain[index - 1].fiscal_year)])
+    assert sorted(links) == sorted(
+        (years[years.index(c.fiscal_year) - 1], c.fiscal_year, c.before, c.after, kind, "moved_initiatives",
+         name_key(c.before), name_key(c.after)) for c, kind in reorganised
+    )
+    spans = dict((key, span) for key, *span in rows(restructured_warehouse,
+                                                    "select bureau_key, first_fiscal_year, last_fiscal_year from marts.dim_bureau"))
+    for change, _ in reorganised:
+        assert spans[name_key(change.after)] == [change.fiscal_year, chain[-1].fiscal_year]
+        assert spans[name_key(change.before)] == [chain[0].fiscal_year, years[years.index(change.fiscal_year) - 1]]
 
 
 def test_a_renamed_project_keeps_its_project_key(restructured_warehouse, restructured_chain):
@@ -518,11 +518,15 @@ def test_trend_agrees_with_an_independent_count(build):
             sum(c == "A" for _, c in grades) / n,
         )
 
-    split_from = {(c.fiscal_year, name_key(c.after)): name_key(c.before) for year in chain for c in year.changes_of(SPLIT_BUREAU)}
+    # a bureau merged or split is compared with the bureaus it comes from
+    comes_from = defaultdict(set)
+    for year in chain:
+        for change in year.changes_of(MERGED_BUREAU) + year.changes_of(SPLIT_BUREAU):
+            comes_from[year.fiscal_year, name_key(change.after)].add(name_key(change.before))
     expected = {}
     for (year, grouping, group), grades in groups.items():
         now = measures(grades)
-        compared = sorted(g for g in [split_from.get((year, group), group)] if (year - 1, grouping, g) in groups)
+        compared = sorted(g for g in comes_from.get((year, group), {group}) if (year - 1, grouping, g) in groups)
         before = [grade for g in compared for grade in groups[year - 1, grouping, g]]
         change = (now[1] - measures(before)[1], now[2] - measures(before)[2]) if before else (None, None)
         expected[year, grouping, group] = (*now, year - 1 if before else None, *change, compared or None)
@@ -539,8 +543,8 @@ def test_trend_agrees_with_an_independent_count(build):
     for key, value in expected.items():
         assert found[key][:-1] == pytest.approx(value[:-1], abs=1e-9), key
         assert found[key][-1] == value[-1], key
-    if split_from:
-        assert {found[year, "bureau", group][-1][0] for year, group in split_from} == set(split_from.values())
+    for (year, group), before in comes_from.items():
+        assert found[year, "bureau", group][-1] == sorted(before)
     # the renamed bureau is one group, compared with itself across the reorganisation
     ((index, change),) = [(i, c) for i, year in enumerate(chain) for c in year.changes_of(RENAMED_BUREAU)]
     renamed = found[chain[index].fiscal_year, "bureau", name_key(change.before)]

@@ -19,7 +19,7 @@ from pipeline.extract.records import ROW_FIELDS
 from pipeline.extract.text import parse_text_export, read_text_export
 from tests.text_fixtures import Quirks, render_text_export
 from tests.year_fixtures import (
-    ACHIEVEMENT, ADDED, CHANGE_KINDS, CONTRIBUTION, DROPPED, KPI_LINE_RE, KPI_TARGET, MERGED, MOVED_SUBAREA, PAUSED,
+    ACHIEVEMENT, ADDED, CHANGE_KINDS, CONTRIBUTION, DROPPED, KPI_LINE_RE, KPI_TARGET, MERGED, MERGED_BUREAU, MOVED_SUBAREA, PAUSED,
     RENAMED_BUREAU, RENAMED_INITIATIVE, RENAMED_PROJECT, RESTRUCTURE_KINDS, RETURNED, SPLIT, SPLIT_BUREAU, base_year,
     derive_years, write_year_files,
 )
@@ -123,7 +123,7 @@ def test_every_kind_of_change_appears(derived):
 def test_every_restructure_happens_once_in_its_year(derived, restructured):
     found = Counter((c.fiscal_year, c.kind) for year in restructured[1:] for c in year.changes if c.kind in RESTRUCTURE_KINDS)
     first, second = RESTRUCTURED_YEARS
-    assert found == {(first, PAUSED): 1, (first, MERGED): 1, (first, RENAMED_PROJECT): 1,
+    assert found == {(first, PAUSED): 1, (first, MERGED): 1, (first, RENAMED_PROJECT): 1, (first, MERGED_BUREAU): 2,
                      (second, RETURNED): 1, (second, SPLIT): 1, (second, SPLIT_BUREAU): 2}
     assert set(CHANGE_KINDS) <= {c.kind for year in restructured[1:] for c in year.changes}  # beside the yearly changes
     assert not any(c.kind in RESTRUCTURE_KINDS for year in derived for c in year.changes)  # only when asked
@@ -135,7 +135,8 @@ def test_restructures_agree_with_the_rows(restructured):
     """What each restructure logs is what the rows show: the paused initiative gone for a year and back as
     it was; the merged one's rows, description and plan in the one it merged into, under that one's name;
     the split one's projects, description and plan shared between its two parts, the new part named after
-    its first ● heading; the renamed project and the split bureau on exactly the rows they were on."""
+    its first ● heading; the renamed project and the merged and split bureaus on exactly the rows they
+    were on."""
     def initiatives(year):
         out = defaultdict(list)
         for row in year.rows:
@@ -174,6 +175,13 @@ def test_restructures_agree_with_the_rows(restructured):
             assert change.before not in {r.project_name for r in year.rows}
             assert {i for i, rows in before.items() if any(r.project_name == change.before for r in rows)} == {
                 i for i, rows in after.items() if any(r.project_name == change.after for r in rows)}
+        merges = year.changes_of(MERGED_BUREAU)
+        if merges:
+            (new,) = {c.after for c in merges}
+            old = {c.before for c in merges}
+            assert len(old) == 2 and not old & {r.bureau for r in year.rows}
+            assert {i for i, rows in after.items() if any(r.bureau == new for r in rows)} == {
+                i for i, rows in before.items() if any(r.bureau in old for r in rows)}
         splits = year.changes_of(SPLIT_BUREAU)
         if splits:
             old = {c.before for c in splits}
@@ -244,9 +252,9 @@ def test_identity_agrees_with_the_change_log(any_chain):
         common = {key for key in set(old) & set(new) if key.split("/")[0] not in restructured}
         assert common == {key for key in old if key.split("/")[0] in after_ids - restructured}
         renamed_bureaus = {c.before: c.after for c in log if c.kind == RENAMED_BUREAU}
-        split_bureaus = defaultdict(set)
-        for change in year.changes_of(SPLIT_BUREAU):
-            split_bureaus[change.before].add(change.after)
+        reorganised = defaultdict(set)  # a bureau merged or split: the names it went to
+        for change in year.changes_of(MERGED_BUREAU) + year.changes_of(SPLIT_BUREAU):
+            reorganised[change.before].add(change.after)
         renamed_projects = {c.before: c.after for c in log if c.kind == RENAMED_PROJECT}
         seen: Counter = Counter()
         for key in common:
@@ -258,8 +266,8 @@ def test_identity_agrees_with_the_change_log(any_chain):
                     assert (change.before, change.after) == (getattr(a, name), getattr(b, name))
                     seen[kind] += 1
             same_bureau = previous.bureau_identity[a.initiative_no, a.sub_row] == year.bureau_identity[b.initiative_no, b.sub_row]
-            if a.bureau in split_bureaus:
-                assert b.bureau in split_bureaus[a.bureau] and not same_bureau
+            if a.bureau in reorganised:
+                assert b.bureau in reorganised[a.bureau] and not same_bureau
             else:
                 assert b.bureau == renamed_bureaus.get(a.bureau, a.bureau) and same_bureau
             assert previous.project_identity[a.initiative_no, a.sub_row] == year.project_identity[b.initiative_no, b.sub_row]

@@ -26,6 +26,7 @@ two derived years):
   projects' rows, the first half of its description and plan; the second is named after its first
   ● plan heading;
 - a project is renamed on all its rows (「…推進事業」 → 「…促進事業」);
+- two bureaus are merged into a new one, which takes all their initiatives;
 - a bureau is split in two new ones, each taking half of its initiatives.
 
 Each ``DerivedYear`` carries its rows (numbered 1..N in sheet order, sub-rows 1..k), the true identity
@@ -63,8 +64,9 @@ RETURNED = "returned"
 MERGED = "merged"
 SPLIT = "split"
 RENAMED_PROJECT = "renamed_project"
+MERGED_BUREAU = "merged_bureau"
 SPLIT_BUREAU = "split_bureau"
-RESTRUCTURE_KINDS = (PAUSED, RETURNED, MERGED, SPLIT, RENAMED_PROJECT, SPLIT_BUREAU)
+RESTRUCTURE_KINDS = (PAUSED, RETURNED, MERGED, SPLIT, RENAMED_PROJECT, MERGED_BUREAU, SPLIT_BUREAU)
 
 ACHIEVEMENT_CODES = (1, 2, 3, 4, 5)  # best first
 CONTRIBUTION_CODES = "ABCD"  # best first
@@ -77,8 +79,8 @@ class Change:
     """One change from the year before to ``fiscal_year``.
 
     Grade changes name their row by ``sub_row`` (sub-rows keep their order across years); the others
-    concern a whole initiative, or (``renamed_bureau``, ``split_bureau``, ``renamed_project``) every row
-    of a bureau or project (``initiative`` None). ``no_before`` / ``no_after`` are the initiative's
+    concern a whole initiative, or (``renamed_bureau``, ``merged_bureau``, ``split_bureau``,
+    ``renamed_project``) every row of a bureau or project (``initiative`` None). ``no_before`` / ``no_after`` are the initiative's
     printed numbers in the two years, where it has one. A merge names the initiative merged in and, as
     ``counterpart``, the one it merged into (which goes on); a split names the initiative split off and,
     as ``counterpart``, the one it split from (which goes on)."""
@@ -197,8 +199,11 @@ BUREAU_RENAMES = {
     "臨海部国際戦略本部": "臨海部国際戦略局",
 }
 
-# A bureau split in two: the new names, in the order its initiatives go to them. None of these bureaus
-# is renamed above or reports on an initiative the catalogue below adds.
+# Bureaus merged into a new one, and a bureau split in two (the new names, in the order its initiatives
+# go to them). None of these bureaus is renamed above or reports on an initiative the catalogue below adds.
+BUREAU_MERGES = {
+    ("消防局", "危機管理本部"): "危機管理局",
+}
 BUREAU_SPLITS = {
     "環境局": ("脱炭素戦略推進局", "環境保全局"),
     "こども未来局": ("こども家庭局", "こども若者局"),
@@ -461,24 +466,27 @@ def _change_year(
 
 
 def _restructure(state: _State, year: int, rng: random.Random, index: int) -> list[Change]:
-    """The first derived year leaves an initiative out, merges two and renames a project; the second
-    brings the first back, splits one and splits a bureau."""
+    """The first derived year leaves an initiative out, merges two, renames a project and merges two
+    bureaus; the second brings the first back, splits one and splits a bureau."""
     touched: set[str] = set()
     if index == 0:
-        return [_pause(state, year, rng, touched), _merge(state, year, rng, touched), _rename_project(state, year, rng, touched)]
+        return [_pause(state, year, rng, touched), _merge(state, year, rng, touched), _rename_project(state, year, rng, touched),
+                *_merge_bureaus(state, year, rng, touched)]
     if index == 1:
         return [*_return(state, year, rng, touched), _split(state, year, rng, touched), *_split_bureau(state, year, rng, touched)]
     return []
 
 
 def _pause(state: _State, year: int, rng: random.Random, touched: set[str]) -> Change:
-    """Leave out an initiative that is the only one of its bureau and of its projects, never the last
-    of its sub-area; it comes back in the next year (``_return``)."""
+    """Leave out an initiative that is the only one of its bureau (none a merge takes) and of its
+    projects, never the last of its sub-area; it comes back in the next year (``_return``)."""
     counts = Counter(initiative.section for initiative in state.initiatives)
     users = Counter(name for i in state.initiatives for name in {*(r.bureau for r in i.rows), *(r.project_name for r in i.rows)})
+    merging = {name for names in BUREAU_MERGES for name in names}
     paused = rng.choice([
         i for i in state.initiatives
-        if counts[i.section] > 1 and all(users[r.bureau] == 1 and users[r.project_name] == 1 for r in i.rows)
+        if counts[i.section] > 1
+        and all(users[r.bureau] == 1 and users[r.project_name] == 1 and r.bureau not in merging for r in i.rows)
     ])
     state.initiatives.remove(paused)
     state.paused.append(paused)
@@ -573,6 +581,22 @@ def _rename_project(state: _State, year: int, rng: random.Random, touched: set[s
     state.projects[new] = state.projects[old]
     touched.update(users[old])
     return Change(year, RENAMED_PROJECT, None, old, new, "事務事業の名称変更")
+
+
+def _merge_bureaus(state: _State, year: int, rng: random.Random, touched: set[str]) -> list[Change]:
+    """A reorganisation that merges bureaus: all their rows get the new bureau's name."""
+    present = {row.bureau for i in state.initiatives for row in i.rows}
+    olds = rng.choice(sorted(
+        names for names in BUREAU_MERGES
+        if set(names) <= present and not any(i.id in touched for i in state.initiatives for r in i.rows if r.bureau in names)
+    ))
+    new = BUREAU_MERGES[olds]
+    for initiative in state.initiatives:
+        if any(row.bureau in olds for row in initiative.rows):
+            initiative.rows = [replace(row, bureau=new) if row.bureau in olds else row for row in initiative.rows]
+            touched.add(initiative.id)
+    state.bureaus[new] = f"B{len(set(state.bureaus.values())) + 1:02d}"
+    return [Change(year, MERGED_BUREAU, None, old, new, "組織改正による局の統合") for old in olds]
 
 
 def _split_bureau(state: _State, year: int, rng: random.Random, touched: set[str]) -> list[Change]:
