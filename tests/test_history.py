@@ -1,10 +1,13 @@
-"""Identity, history and trends across four sheet years, checked against the fixture's own truth.
+"""Identity, history and trends across sheet years, checked against the fixture's own truth.
 
-One ``python -m pipeline build`` for the module, from the real FY2022 text export and three years
-derived from it (``derive_years(…, [2023, 2024, 2025], seed=3)``): FY2023 as a text export, FY2024
-and FY2025 as PDFs (the A3 and the A4 layout). Every expected value is computed here from the
-generated rows and their recorded identity (``DerivedYear.identity``, ``bureau_identity``,
-``project_identity``, the change log), never from the warehouse; the warehouse is only read.
+Two ``python -m pipeline build``s for the module, each from the real FY2022 text export and years
+derived from it: the four-year build (``derive_years(…, [2023, 2024, 2025], seed=3)``: FY2023 as a text
+export, FY2024 and FY2025 as PDFs, the A3 and the A4 layout) and the restructured build
+(``derive_years(…, [2023, 2024], seed=18, restructure=True)``, text exports: a gap year, two initiatives
+merged into one, one split in two, a renamed project, two bureaus merged into one and one split in two). Tests that take ``build`` run on
+both. Every expected value is computed here from the generated rows and their recorded identity
+(``DerivedYear.identity``, ``bureau_identity``, ``project_identity``, the change log), never from the
+warehouse; the warehouse is only read.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import re
 import shutil
 import unicodedata
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from statistics import mean
@@ -22,13 +26,25 @@ import pytest
 
 from conftest import FY2022_TEXT, REPO, run_pipeline
 from tests.year_fixtures import (
-    ACHIEVEMENT, ADDED, DROPPED, KPI_LINE_RE, KPI_TARGET, MOVED_SUBAREA, RENAMED_BUREAU, RENAMED_INITIATIVE,
-    DerivedYear, base_year, derive_years, kpi_value, write_year_files,
+    ACHIEVEMENT, ADDED, DROPPED, KPI_LINE_RE, KPI_TARGET, MERGED, MERGED_BUREAU, MOVED_SUBAREA, PAUSED, RENAMED_BUREAU,
+    RENAMED_INITIATIVE, RENAMED_PROJECT, RETURNED, SPLIT, SPLIT_BUREAU, DerivedYear, base_year, derive_years,
+    kpi_value, write_year_files,
 )
 
 YEARS = [2023, 2024, 2025]
 SEED = 3
+RESTRUCTURED_YEARS = [2023, 2024]
+RESTRUCTURED_SEED = 18
 CONTRIBUTION_SCORE = {"A": 1, "B": 2, "C": 3, "D": 4}
+
+
+def published_build(raw: Path, tmp_path_factory, name: str) -> duckdb.DuckDBPyConnection:
+    """``python -m pipeline build`` of ``raw`` into a fresh warehouse and Dagster instance, opened read-only."""
+    home = tmp_path_factory.mktemp(f"dagster_home_{name}")
+    (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
+    target = tmp_path_factory.mktemp(f"warehouse_{name}") / "kawasaki_policy.duckdb"
+    run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(target), env={"DAGSTER_HOME": str(home)})
+    return duckdb.connect(str(target), read_only=True)
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +62,34 @@ def warehouse(chain, tmp_path_factory):
     write_year_files([by_year[2023]], raw, kinds=("text",), seed=SEED)
     files = write_year_files([by_year[2024], by_year[2025]], raw, kinds=("pdf",), seed=SEED + 1)
     assert [(f.fiscal_year, f.kind) for f in files] == [(2024, "pdf"), (2025, "pdf")]  # A3, then A4
-    home = tmp_path_factory.mktemp("dagster_home_history")
-    (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
-    target = tmp_path_factory.mktemp("warehouse_history") / "kawasaki_policy.duckdb"
-    run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(target), env={"DAGSTER_HOME": str(home)})
-    con = duckdb.connect(str(target), read_only=True)
+    con = published_build(raw, tmp_path_factory, "history")
     yield con
     con.close()
+
+
+@pytest.fixture(scope="module")
+def restructured_chain(fy2022_sheet) -> list[DerivedYear]:
+    """FY2022 and two years restructured, in order, each with its truth."""
+    return [base_year(fy2022_sheet), *derive_years(fy2022_sheet, RESTRUCTURED_YEARS, seed=RESTRUCTURED_SEED, restructure=True)]
+
+
+@pytest.fixture(scope="module")
+def restructured_warehouse(restructured_chain, tmp_path_factory):
+    """The published warehouse of one build over the restructured years (text exports), read-only."""
+    raw = tmp_path_factory.mktemp("raw_restructured")
+    shutil.copy(FY2022_TEXT, raw / "fy2022_export.txt")
+    write_year_files(restructured_chain[1:], raw, kinds=("text",), seed=RESTRUCTURED_SEED)
+    con = published_build(raw, tmp_path_factory, "restructured")
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module", params=["four_years", "restructured"])
+def build(request) -> tuple[duckdb.DuckDBPyConnection, list[DerivedYear]]:
+    """Each build with its chain: the tests that take it hold for both."""
+    if request.param == "four_years":
+        return request.getfixturevalue("warehouse"), request.getfixturevalue("chain")
+    return request.getfixturevalue("restructured_warehouse"), request.getfixturevalue("restructured_chain")
 
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
@@ -91,6 +128,91 @@ def warehouse_keys(con) -> dict[tuple[int, int], str]:
     return {(year, no): key for year, no, key in rows(con, "select fiscal_year, initiative_no, initiative_key from marts.dim_initiative")}
 
 
+@dataclass(frozen=True)
+class Link:
+    """A link between two initiatives of the truth: from one year's initiative to a later year's."""
+
+    from_year: int
+    from_id: str
+    to_year: int
+    to_id: str
+    kind: str  # continued, returned, merged_into, split_from
+    carries_key: bool
+
+
+def expected_links(chain: list[DerivedYear]) -> list[Link]:
+    """Every link the crosswalk must hold, from the truth: an initiative in two consecutive years; one
+    back after a gap year, from the year it was last printed; and in a merge (split) every initiative
+    into (out of) the one that goes on — merged_into (split_from), the one that goes on carrying its key."""
+    links: list[Link] = []
+    last_seen = {initiative: chain[0].fiscal_year for initiative in chain[0].numbers()}
+    for previous, year in pairwise(chain):
+        before, after = previous.numbers(), year.numbers()
+        merged = {c.initiative: c.counterpart for c in year.changes_of(MERGED)}
+        split = {c.initiative: c.counterpart for c in year.changes_of(SPLIT)}
+        for initiative in set(before) & set(after):
+            kind = "merged_into" if initiative in merged.values() else "split_from" if initiative in split.values() else "continued"
+            links.append(Link(previous.fiscal_year, initiative, year.fiscal_year, initiative, kind, True))
+        links += [Link(previous.fiscal_year, part, year.fiscal_year, whole, "merged_into", False) for part, whole in merged.items()]
+        links += [Link(previous.fiscal_year, whole, year.fiscal_year, part, "split_from", False) for part, whole in split.items()]
+        links += [Link(last_seen[c.initiative], c.initiative, year.fiscal_year, c.initiative, "returned", True)
+                  for c in year.changes_of(RETURNED)]
+        last_seen.update({initiative: year.fiscal_year for initiative in after})
+    return links
+
+
+def expected_new_and_dropped(chain: list[DerivedYear]) -> dict[int, set[tuple[str, str]]]:
+    """Per earlier year of each consecutive pair: the initiatives with no link into a later year
+    (dropped) and, of the later year, from an earlier one (new), as (status, true id)."""
+    links = expected_links(chain)
+    out: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for previous, year in pairwise(chain):
+        out[previous.fiscal_year] |= {("dropped", i) for i in previous.numbers()
+                                      if not any(link.from_year == previous.fiscal_year and link.from_id == i for link in links)}
+        out[previous.fiscal_year] |= {("new", i) for i in year.numbers()
+                                      if not any(link.to_year == year.fiscal_year and link.to_id == i for link in links)}
+    return out
+
+
+def expected_history(chain: list[DerivedYear]) -> dict[tuple[str, int], tuple]:
+    """(key, year) → (achievement change, contribution change, rows, mean grade, worst grade, is_returned,
+    predecessor keys, successor keys), as mart_initiative_history must have them: each initiative
+    compared with every row of what it comes from by the links, its row in the year after its last."""
+    truth = expected_keys(chain)
+    links = expected_links(chain)
+    grades = {year.fiscal_year: grades_by_initiative(year) for year in chain}
+    years = [year.fiscal_year for year in chain]
+    expected = {}
+    for index, year in enumerate(years):
+        for initiative, now in grades[year].items():
+            achievement, contribution = mean(a for a, _ in now), mean(CONTRIBUTION_SCORE[c] for _, c in now)
+            into = sorted((link for link in links if (link.to_year, link.to_id) == (year, initiative)),
+                          key=lambda link: (not link.carries_key, chain[years.index(link.from_year)].numbers()[link.from_id]))
+            before = [g for link in into for g in grades[link.from_year][link.from_id]]
+            if not index:
+                classes = (None, None)
+            elif not into:
+                classes = ("new", "new")
+            elif not into[0].carries_key:
+                classes = ("merged_from",) * 2 if into[0].kind == "merged_into" else ("split_from",) * 2
+            else:
+                classes = (change_class(achievement, mean(a for a, _ in before)),
+                           change_class(contribution, mean(CONTRIBUTION_SCORE[c] for _, c in before)))
+            returned = bool(into) and into[0].from_year < years[index - 1]
+            predecessors = [truth[link.from_id] for link in into] or None
+            expected[truth[initiative], year] = (*classes, len(now), pytest.approx(achievement), max(a for a, _ in now),
+                                                 returned, predecessors, None)
+    for initiative, key in truth.items():
+        last = max(year for year in years if initiative in grades[year])
+        if last == years[-1]:
+            continue
+        out = [link for link in links if (link.from_year, link.from_id) == (last, initiative)]
+        change = "dropped" if not out else "split_into" if len(out) > 1 else "merged_into"
+        year = min(link.to_year for link in out) if out else years[years.index(last) + 1]
+        expected[key, year] = (change, change, None, None, None, False, [key], sorted(truth[link.to_id] for link in out))
+    return expected
+
+
 # --- identity ------------------------------------------------------------------------------------
 
 
@@ -102,7 +224,10 @@ def test_every_year_is_built(warehouse, chain):
     assert sources == {2022: False, 2023: False, 2024: True, 2025: True}  # text, text, PDF, PDF
 
 
-def test_every_initiative_keeps_its_key_across_years(warehouse, chain):
+def test_every_initiative_keeps_its_key_across_years(build):
+    """Through renumbering, renames and moves; back after a gap year; into a merge it goes on from and
+    out of a split it goes on from. An initiative split off has a key of its own."""
+    warehouse, chain = build
     found = warehouse_keys(warehouse)
     truth = expected_keys(chain)
     expected = {(year.fiscal_year, no): truth[initiative] for year in chain for (no, _), initiative in year.identity.items()}
@@ -138,26 +263,82 @@ def test_renumbered_renamed_and_moved_initiatives_are_matched_with_evidence(ware
     assert renamed_count == sum(len(year.changes_of(RENAMED_INITIATIVE)) for year in chain)
 
 
-def test_every_added_and_dropped_initiative_is_reported(warehouse, chain):
-    found = defaultdict(set)
-    for from_year, status, from_no, to_no, key in rows(warehouse, """
-        select from_year, match_status, from_initiative_no, to_initiative_no, initiative_key
-        from marts.mart_initiative_crosswalk where match_status <> 'matched'
-    """):
-        found[from_year].add((status, from_no, to_no, key))
+def test_the_crosswalk_holds_every_link_and_every_added_and_dropped_initiative(build):
+    """Every link of the truth with its kind, years and keys; every initiative without one new or
+    dropped; and the change log says the same of what the city added and dropped."""
+    warehouse, chain = build
     truth = expected_keys(chain)
-    for previous, year in pairwise(chain):
-        before, after = previous.numbers(), year.numbers()
-        expected = {("dropped", before[i], None, truth[i]) for i in set(before) - set(after)}
-        expected |= {("new", None, after[i], truth[i]) for i in set(after) - set(before)}
-        assert found[previous.fiscal_year] == expected
-        # the change log says the same
-        assert {no for status, no, _, _ in expected if status == "dropped"} == {c.no_before for c in year.changes_of(DROPPED)}
-        assert {no for status, _, no, _ in expected if status == "new"} == {c.no_after for c in year.changes_of(ADDED)}
+    ids = {(year.fiscal_year, no): initiative for year in chain for initiative, no in year.numbers().items()}
+    found_links, found_rest = set(), defaultdict(set)
+    for from_year, from_no, to_year, to_no, status, kind, key, from_key, to_key in rows(warehouse, """
+        select from_year, from_initiative_no, to_year, to_initiative_no, match_status, link_kind,
+               initiative_key, from_initiative_key, to_initiative_key
+        from marts.mart_initiative_crosswalk
+    """):
+        if status == "matched":
+            found_links.add((from_year, ids[from_year, from_no], to_year, ids[to_year, to_no], kind, from_key == to_key, key))
+        else:
+            found_rest[from_year].add((status, ids[to_year, to_no] if status == "new" else ids[from_year, from_no], key))
+    expected = {
+        (link.from_year, link.from_id, link.to_year, link.to_id, link.kind, link.carries_key,
+         truth[link.to_id if link.kind == "split_from" and not link.carries_key else link.from_id])
+        for link in expected_links(chain)
+    }
+    assert found_links == expected
+    rest = expected_new_and_dropped(chain)
+    assert dict(found_rest) == {year: {(status, i, truth[i]) for status, i in found} for year, found in rest.items() if found}
+    for previous, year in pairwise(chain):  # the change log says the same
+        gone = {c.initiative for c in year.changes if c.kind in (DROPPED, MERGED, PAUSED)}
+        assert {i for status, i in rest[previous.fiscal_year] if status == "dropped"} == {c.initiative for c in year.changes_of(DROPPED)}
+        assert set(previous.numbers()) - set(year.numbers()) == gone
+        assert {i for status, i in rest[previous.fiscal_year] if status == "new"} == {c.initiative for c in year.changes_of(ADDED)}
         assert all(truth[c.initiative] == f"I{year.fiscal_year}-{c.no_after:03d}" for c in year.changes_of(ADDED))
 
 
-def test_the_renamed_bureau_keeps_its_bureau_key(warehouse, chain):
+def test_an_initiative_back_after_a_gap_year_keeps_its_key(restructured_warehouse, restructured_chain):
+    """The returning initiative's crosswalk row names the year it came back from; it has no history row
+    in the gap year and is compared with its grades of that year."""
+    chain = restructured_chain
+    ((change,),) = [year.changes_of(RETURNED) for year in chain if year.changes_of(RETURNED)]
+    ((paused,),) = [year.changes_of(PAUSED) for year in chain if year.changes_of(PAUSED)]
+    key = expected_keys(chain)[change.initiative]
+    assert key == f"I{chain[0].fiscal_year}-{paused.no_before:03d}"
+    assert rows(restructured_warehouse, f"""
+        select from_year, to_year, link_kind, match_rule, from_initiative_no, to_initiative_no
+        from marts.mart_initiative_crosswalk where initiative_key = '{key}' and from_year <> to_year - 1
+    """) == [(chain[0].fiscal_year, change.fiscal_year, "returned", "exact_name", paused.no_before, change.no_after)]
+    assert rows(restructured_warehouse, f"""
+        select fiscal_year, previous_fiscal_year, is_returned from marts.mart_initiative_history
+        where initiative_key = '{key}' order by fiscal_year
+    """) == [(chain[0].fiscal_year, None, False), (change.fiscal_year, chain[0].fiscal_year, True)]
+
+
+def test_merges_and_splits_are_links_with_their_evidence_and_lineage(restructured_warehouse, restructured_chain):
+    """The merged-in initiative's and the split-off one's links are the rule's (moved_content) with what
+    moved; the lineage mart gives each of them, and only them, a predecessor of another key."""
+    chain = restructured_chain
+    truth = expected_keys(chain)
+    parts = {
+        row[0]: row[1:] for row in rows(restructured_warehouse, """
+            select initiative_key, link_kind, part_description_share, moved_projects, moved_kpi_metrics, match_rule
+            from marts.mart_initiative_crosswalk where match_rule = 'moved_content'
+        """)
+    }
+    merge, = [c for year in chain for c in year.changes_of(MERGED)]
+    split, = [c for year in chain for c in year.changes_of(SPLIT)]
+    assert set(parts) == {truth[merge.initiative], truth[split.initiative]}
+    for key, kind in ((truth[merge.initiative], "merged_into"), (truth[split.initiative], "split_from")):
+        link_kind, description_share, projects, *_ = parts[key]
+        assert link_kind == kind and description_share >= 0.4 and projects >= 1
+    lineage = rows(restructured_warehouse, "select initiative_key, ancestor_key, generations, link_kinds from marts.mart_initiative_lineage")
+    assert sorted(lineage) == sorted([
+        (truth[merge.counterpart], truth[merge.initiative], 1, ["merged_into"]),
+        (truth[split.initiative], truth[split.counterpart], 1, ["split_from"]),
+    ])
+
+
+def test_the_renamed_bureau_keeps_its_bureau_key(build):
+    warehouse, chain = build
     ((index, change),) = [(i, c) for i, year in enumerate(chain) for c in year.changes_of(RENAMED_BUREAU)]
     keys = {
         (year, name): key
@@ -175,15 +356,52 @@ def test_the_renamed_bureau_keeps_its_bureau_key(warehouse, chain):
     assert link == [(chain[index - 1].fiscal_year, chain[index].fiscal_year, change.before, change.after)]
 
 
-def test_bureau_keys_follow_the_true_bureaus(warehouse, chain):
+def test_merged_and_split_bureaus_are_bureaus_of_their_own_linked_to_what_they_come_from(restructured_warehouse, restructured_chain):
+    chain = restructured_chain
+    years = [year.fiscal_year for year in chain]
+    reorganised = [(c, kind) for year in chain for kind, changes in (("merged_into", year.changes_of(MERGED_BUREAU)),
+                                                                      ("split_from", year.changes_of(SPLIT_BUREAU))) for c in changes]
+    assert {kind for _, kind in reorganised} == {"merged_into", "split_from"}
+    links = rows(restructured_warehouse, """
+        select from_year, to_year, from_name, to_name, link_kind, match_rule, from_entity_key, to_entity_key
+        from marts.mart_name_crosswalk where entity = 'bureau' and link_kind in ('merged_into', 'split_from')
+    """)
+    assert sorted(links) == sorted(
+        (years[years.index(c.fiscal_year) - 1], c.fiscal_year, c.before, c.after, kind, "moved_initiatives",
+         name_key(c.before), name_key(c.after)) for c, kind in reorganised
+    )
+    spans = dict((key, span) for key, *span in rows(restructured_warehouse,
+                                                    "select bureau_key, first_fiscal_year, last_fiscal_year from marts.dim_bureau"))
+    for change, _ in reorganised:
+        assert spans[name_key(change.after)] == [change.fiscal_year, chain[-1].fiscal_year]
+        assert spans[name_key(change.before)] == [chain[0].fiscal_year, years[years.index(change.fiscal_year) - 1]]
+
+
+def test_a_renamed_project_keeps_its_project_key(restructured_warehouse, restructured_chain):
+    (index, change), = [(i, c) for i, year in enumerate(restructured_chain) for c in year.changes_of(RENAMED_PROJECT)]
+    link = rows(restructured_warehouse, """
+        select from_year, to_year, from_name, to_name, match_rule, link_kind, entity_key from marts.mart_name_crosswalk
+        where entity = 'project' and match_rule = 'similar_name'
+    """)
+    assert link == [(restructured_chain[index - 1].fiscal_year, restructured_chain[index].fiscal_year, change.before,
+                     change.after, "similar_name", "continued", name_key(change.before))]
+    assert rows(restructured_warehouse, f"select names_ja from marts.dim_project where project_key = '{name_key(change.before)}'") == [
+        ([change.before, change.after],)
+    ]
+
+
+def test_bureau_keys_follow_the_true_bureaus(build):
+    warehouse, chain = build
     key_of = {(y, n, s): k for y, n, s, k in rows(warehouse, "select fiscal_year, initiative_no, sub_row, bureau_key from marts.fct_evaluation")}
     pairs = {(year.bureau_identity[key], key_of[year.fiscal_year, *key]) for year in chain for key in year.bureau_identity}
     assert len({truth for truth, _ in pairs}) == len({key for _, key in pairs}) == len(pairs)
 
 
-def test_project_keys_follow_the_true_projects_but_merge_one_spelling_variant(warehouse, chain):
-    """The fixture names a project by its exact spelling; FY2022 prints one project two ways
-    (「音楽のまちづくりの推進事業」 and 「音楽のまちづくり推進事業」), which the warehouse takes as one."""
+def test_project_keys_follow_the_true_projects_but_merge_one_spelling_variant(build):
+    """The fixture names a project by its exact spelling (a renamed project keeps its identity); FY2022
+    prints one project two ways (「音楽のまちづくりの推進事業」 and 「音楽のまちづくり推進事業」), which the
+    warehouse takes as one."""
+    warehouse, chain = build
     key_of = {(y, n, s): k for y, n, s, k in rows(warehouse, "select fiscal_year, initiative_no, sub_row, project_key from marts.fct_evaluation")}
     truth_to_keys, key_to_truths, names = defaultdict(set), defaultdict(set), defaultdict(set)
     for year in chain:
@@ -201,32 +419,14 @@ def test_project_keys_follow_the_true_projects_but_merge_one_spelling_variant(wa
 # --- history -------------------------------------------------------------------------------------
 
 
-def test_history_change_classes_agree_with_the_rows(warehouse, chain):
-    truth = expected_keys(chain)
-    expected = {}
-    for index, year in enumerate(chain):
-        grades = grades_by_initiative(year)
-        previous = grades_by_initiative(chain[index - 1]) if index else {}
-        for initiative, now in grades.items():
-            achievement, contribution = mean(a for a, _ in now), mean(CONTRIBUTION_SCORE[c] for _, c in now)
-            if not index:
-                classes = (None, None)
-            elif initiative not in previous:
-                classes = ("new", "new")
-            else:
-                before = previous[initiative]
-                classes = (
-                    change_class(achievement, mean(a for a, _ in before)),
-                    change_class(contribution, mean(CONTRIBUTION_SCORE[c] for _, c in before)),
-                )
-            expected[truth[initiative], year.fiscal_year] = (*classes, len(now), pytest.approx(achievement), max(a for a, _ in now))
-        for initiative in set(previous) - set(grades):
-            expected[truth[initiative], year.fiscal_year] = ("dropped", "dropped", None, None, None)
+def test_history_change_classes_agree_with_the_rows(build):
+    warehouse, chain = build
+    expected = expected_history(chain)
     found = {
-        (key, year): (achievement, contribution, n, mean_grade, worst)
-        for key, year, achievement, contribution, n, mean_grade, worst in rows(warehouse, """
+        (key, year): (achievement, contribution, n, mean_grade, worst, returned, predecessors, successors)
+        for key, year, achievement, contribution, n, mean_grade, worst, returned, predecessors, successors in rows(warehouse, """
             select initiative_key, fiscal_year, achievement_change, contribution_change, evaluation_rows,
-                   mean_achievement_grade, worst_achievement_code
+                   mean_achievement_grade, worst_achievement_code, is_returned, predecessor_keys, successor_keys
             from marts.mart_initiative_history
         """)
     }
@@ -235,6 +435,8 @@ def test_history_change_classes_agree_with_the_rows(warehouse, chain):
     for (_, year), (achievement, *_) in expected.items():
         counts[year, achievement] += 1
     assert counts[2023, "improved"] and counts[2023, "worsened"] and counts[2024, "dropped"] == 2
+    restructured = {change for (_, year), (change, *_) in expected.items()} - {"improved", "worsened", "unchanged", "new", "dropped", None}
+    assert restructured == ({"merged_into", "split_from"} if chain[1].changes_of(MERGED) else set())
 
 
 def test_history_follows_the_change_log(warehouse, chain):
@@ -253,7 +455,10 @@ def test_history_follows_the_change_log(warehouse, chain):
     assert checked >= 15
 
 
-def test_kpi_targets_stand_next_to_the_previous_years(warehouse, chain):
+def test_kpi_targets_stand_next_to_the_previous_years(build):
+    """Each retargeted line is raised or lowered and nothing else is; a target carried into a merge or
+    out of a split stands next to its former self; only added initiatives' targets are new."""
+    warehouse, chain = build
     truth = expected_keys(chain)
     history = {
         (key, year, metric): (previous, value, change)
@@ -283,7 +488,10 @@ def test_kpi_targets_stand_next_to_the_previous_years(warehouse, chain):
 # --- trends --------------------------------------------------------------------------------------
 
 
-def test_trend_agrees_with_an_independent_count(warehouse, chain):
+def test_trend_agrees_with_an_independent_count(build):
+    """Every group's counts and change from the previous year; a bureau split off another compared with
+    that one's rows of the previous year (previous_group_ids)."""
+    warehouse, chain = build
     romans = ["I", "II", "III"]
     first_names = {}
     for year in chain:
@@ -310,23 +518,33 @@ def test_trend_agrees_with_an_independent_count(warehouse, chain):
             sum(c == "A" for _, c in grades) / n,
         )
 
+    # a bureau merged or split is compared with the bureaus it comes from
+    comes_from = defaultdict(set)
+    for year in chain:
+        for change in year.changes_of(MERGED_BUREAU) + year.changes_of(SPLIT_BUREAU):
+            comes_from[year.fiscal_year, name_key(change.after)].add(name_key(change.before))
     expected = {}
     for (year, grouping, group), grades in groups.items():
         now = measures(grades)
-        before = groups.get((year - 1, grouping, group))
+        compared = sorted(g for g in comes_from.get((year, group), {group}) if (year - 1, grouping, g) in groups)
+        before = [grade for g in compared for grade in groups[year - 1, grouping, g]]
         change = (now[1] - measures(before)[1], now[2] - measures(before)[2]) if before else (None, None)
-        expected[year, grouping, group] = (*now, year - 1 if before else None, *change)
+        expected[year, grouping, group] = (*now, year - 1 if before else None, *change, compared or None)
     found = {
-        (year, grouping, group): (n, share, grade, contributing, previous, change_share, change_grade)
-        for year, grouping, group, n, share, grade, contributing, previous, change_share, change_grade in rows(warehouse, """
+        (year, grouping, group): (n, share, grade, contributing, previous, change_share, change_grade, compared)
+        for year, grouping, group, n, share, grade, contributing, previous, change_share, change_grade, compared in rows(warehouse, """
             select fiscal_year, grouping, group_id, evaluation_rows, share_on_or_above_target, mean_achievement_grade,
-                   share_contributing, previous_fiscal_year, change_share_on_or_above_target, change_mean_achievement_grade
+                   share_contributing, previous_fiscal_year, change_share_on_or_above_target, change_mean_achievement_grade,
+                   previous_group_ids
             from marts.mart_attainment_trend
         """)
     }
     assert set(found) == set(expected)
     for key, value in expected.items():
-        assert found[key] == pytest.approx(value, abs=1e-9), key
+        assert found[key][:-1] == pytest.approx(value[:-1], abs=1e-9), key
+        assert found[key][-1] == value[-1], key
+    for (year, group), before in comes_from.items():
+        assert found[year, "bureau", group][-1] == sorted(before)
     # the renamed bureau is one group, compared with itself across the reorganisation
     ((index, change),) = [(i, c) for i, year in enumerate(chain) for c in year.changes_of(RENAMED_BUREAU)]
     renamed = found[chain[index].fiscal_year, "bureau", name_key(change.before)]

@@ -34,6 +34,7 @@ PRIMARY_KEYS = {
     "mart_attainment_trend": "trend_row_id",
     "mart_initiative_crosswalk": "crosswalk_row_id",
     "mart_initiative_history": "history_row_id",
+    "mart_initiative_lineage": "lineage_row_id",
     "mart_kpi_target_history": "kpi_history_row_id",
     "mart_name_crosswalk": "crosswalk_row_id",
 }
@@ -56,6 +57,8 @@ FOREIGN_KEYS = {
     ("mart_initiative_crosswalk", "to_initiative_year_id"): ("dim_initiative", "initiative_year_id"),
     ("mart_initiative_history", "fiscal_year"): ("dim_fiscal_year", "fiscal_year"),
     ("mart_initiative_history", "initiative_year_id"): ("dim_initiative", "initiative_year_id"),
+    ("mart_initiative_lineage", "ancestor_fiscal_year"): ("dim_fiscal_year", "fiscal_year"),
+    ("mart_initiative_lineage", "fiscal_year"): ("dim_fiscal_year", "fiscal_year"),
 }
 
 # What a client reads: constraints and comments of schema marts, as plain JSON.

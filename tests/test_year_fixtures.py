@@ -6,7 +6,7 @@ pipeline, so the multi-year marts can be checked against it."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import replace
 from itertools import groupby, pairwise
 
@@ -19,12 +19,15 @@ from pipeline.extract.records import ROW_FIELDS
 from pipeline.extract.text import parse_text_export, read_text_export
 from tests.text_fixtures import Quirks, render_text_export
 from tests.year_fixtures import (
-    ACHIEVEMENT, ADDED, CHANGE_KINDS, CONTRIBUTION, DROPPED, KPI_LINE_RE, KPI_TARGET, MOVED_SUBAREA, RENAMED_BUREAU,
-    RENAMED_INITIATIVE, base_year, derive_years, write_year_files,
+    ACHIEVEMENT, ADDED, CHANGE_KINDS, CONTRIBUTION, DROPPED, KPI_LINE_RE, KPI_TARGET, MERGED, MERGED_BUREAU, MOVED_SUBAREA, PAUSED,
+    RENAMED_BUREAU, RENAMED_INITIATIVE, RENAMED_PROJECT, RESTRUCTURE_KINDS, RETURNED, SPLIT, SPLIT_BUREAU, base_year,
+    derive_years, write_year_files,
 )
 
 YEARS = [2023, 2024, 2025]
 SEED = 3
+RESTRUCTURED_YEARS = [2023, 2024]
+RESTRUCTURED_SEED = 18
 SHARED_FIELDS = ("initiative_no", "initiative_name", "description", "plan_fy", "pillar", "direction_no", "subarea_no")
 TEXT_FIELDS = [name for name in ROW_FIELDS if name not in ("source_file", "source_page")]
 
@@ -47,6 +50,18 @@ def derived(fy2022_sheet):
 def chain(base, derived):
     """FY2022 and the derived years, in order."""
     return [base, *derived]
+
+
+@pytest.fixture(scope="module")
+def restructured(base, fy2022_sheet):
+    """FY2022 and two derived years that also go through a restructure."""
+    return [base, *derive_years(fy2022_sheet, RESTRUCTURED_YEARS, seed=RESTRUCTURED_SEED, restructure=True)]
+
+
+@pytest.fixture(scope="module", params=["chain", "restructured"])
+def any_chain(request):
+    """Each chain: the sheets' invariants and the truth hold for both."""
+    return request.getfixturevalue(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +120,79 @@ def test_every_kind_of_change_appears(derived):
     assert any(sub_row > 1 and year.identity[no, sub_row].startswith("N") for year in derived for no, sub_row in year.identity)
 
 
-def test_every_sheet_keeps_the_documents_invariants(chain):
+def test_every_restructure_happens_once_in_its_year(derived, restructured):
+    found = Counter((c.fiscal_year, c.kind) for year in restructured[1:] for c in year.changes if c.kind in RESTRUCTURE_KINDS)
+    first, second = RESTRUCTURED_YEARS
+    assert found == {(first, PAUSED): 1, (first, MERGED): 1, (first, RENAMED_PROJECT): 1, (first, MERGED_BUREAU): 2,
+                     (second, RETURNED): 1, (second, SPLIT): 1, (second, SPLIT_BUREAU): 2}
+    assert set(CHANGE_KINDS) <= {c.kind for year in restructured[1:] for c in year.changes}  # beside the yearly changes
+    assert not any(c.kind in RESTRUCTURE_KINDS for year in derived for c in year.changes)  # only when asked
+    with pytest.raises(ValueError, match="two derived years"):
+        derive_years(restructured[0].sheet(), [2023], seed=1, restructure=True)
+
+
+def test_restructures_agree_with_the_rows(restructured):
+    """What each restructure logs is what the rows show: the paused initiative gone for a year and back as
+    it was; the merged one's rows, description and plan in the one it merged into, under that one's name;
+    the split one's projects, description and plan shared between its two parts, the new part named after
+    its first ● heading; the renamed project and the merged and split bureaus on exactly the rows they
+    were on."""
+    def initiatives(year):
+        out = defaultdict(list)
+        for row in year.rows:
+            out[year.identity[row.initiative_no, row.sub_row]].append(row)
+        return out
+
+    years = {year.fiscal_year: initiatives(year) for year in restructured}
+    for previous, year in pairwise(restructured):
+        before, after = years[previous.fiscal_year], years[year.fiscal_year]
+        for change in year.changes_of(PAUSED):
+            assert change.initiative in before and change.initiative not in after
+            (back,) = [c for later in restructured for c in later.changes_of(RETURNED) if c.initiative == change.initiative]
+            assert back.fiscal_year > year.fiscal_year
+            returned = years[back.fiscal_year][change.initiative]
+            assert [(r.initiative_name, r.description, r.project_name, r.bureau) for r in returned] == [
+                (r.initiative_name, r.description, r.project_name, r.bureau) for r in before[change.initiative]]
+        for change in year.changes_of(RETURNED):
+            assert change.initiative not in before and change.initiative in after
+        for change in year.changes_of(MERGED):
+            whole, part, merged = before[change.counterpart], before[change.initiative], after[change.counterpart]
+            assert change.initiative not in after and (change.before, change.after) == (part[0].initiative_name, whole[0].initiative_name)
+            assert [r.project_name for r in merged] == [r.project_name for r in whole + part]
+            assert {r.initiative_name for r in merged} == {whole[0].initiative_name}
+            assert merged[0].description == whole[0].description + "\n" + part[0].description
+            assert len(merged[0].plan_fy.split("\n")) == len(whole[0].plan_fy.split("\n")) + len(part[0].plan_fy.split("\n"))
+        for change in year.changes_of(SPLIT):
+            whole, kept, part = before[change.counterpart], after[change.counterpart], after[change.initiative]
+            assert change.initiative not in before and change.before == kept[0].initiative_name == whole[0].initiative_name
+            assert sorted(r.project_name for r in kept + part) == sorted(r.project_name for r in whole)
+            assert not {r.project_name for r in kept} & {r.project_name for r in part}
+            assert part[0].initiative_name == change.after == part[0].plan_fy.split("\n")[0].removeprefix("●")
+            assert compact(kept[0].description) in compact(whole[0].description)
+            assert compact(part[0].description) in compact(whole[0].description)
+            assert kept[0].plan_fy + "\n" + part[0].plan_fy == whole[0].plan_fy
+        for change in year.changes_of(RENAMED_PROJECT):
+            assert change.before not in {r.project_name for r in year.rows}
+            assert {i for i, rows in before.items() if any(r.project_name == change.before for r in rows)} == {
+                i for i, rows in after.items() if any(r.project_name == change.after for r in rows)}
+        merges = year.changes_of(MERGED_BUREAU)
+        if merges:
+            (new,) = {c.after for c in merges}
+            old = {c.before for c in merges}
+            assert len(old) == 2 and not old & {r.bureau for r in year.rows}
+            assert {i for i, rows in after.items() if any(r.bureau == new for r in rows)} == {
+                i for i, rows in before.items() if any(r.bureau in old for r in rows)}
+        splits = year.changes_of(SPLIT_BUREAU)
+        if splits:
+            old = {c.before for c in splits}
+            assert len(old) == 1 and not old & {r.bureau for r in year.rows}
+            taken = [{i for i, rows in after.items() if any(r.bureau == c.after for r in rows)} for c in splits]
+            assert all(taken) and not taken[0] & taken[1]
+            assert taken[0] | taken[1] == {i for i, rows in before.items() if any(r.bureau in old for r in rows)}
+
+
+def test_every_sheet_keeps_the_documents_invariants(any_chain):
+    chain = any_chain
     base_sections = [key for key, _ in groupby((r.pillar, r.direction_no, r.subarea_no) for r in chain[0].rows)]
     titles = {(r.pillar, r.direction_no, r.subarea_no): (r.pillar_title, r.direction_title, r.subarea_title) for r in chain[0].rows}
     for year in chain:
@@ -125,7 +212,8 @@ def test_every_sheet_keeps_the_documents_invariants(chain):
             assert all(getattr(row, name) not in ("", None) for name in TEXT_FIELDS)
 
 
-def test_identity_covers_every_row(chain):
+def test_identity_covers_every_row(any_chain):
+    chain = any_chain
     for year in chain:
         keys = {(row.initiative_no, row.sub_row) for row in year.rows}
         for mapping in (year.identity, year.row_identity, year.project_identity, year.bureau_identity):
@@ -149,20 +237,27 @@ def test_numbering_moves_with_drops_and_additions(chain):
             assert change.no_before == before[change.initiative] and change.initiative not in after
 
 
-def test_identity_agrees_with_the_change_log(chain):
+def test_identity_agrees_with_the_change_log(any_chain):
     """Every difference between two years' rows, joined by true identity, is one the log states, and
-    every logged change is there: the computation a crosswalk and history mart must reproduce."""
-    for previous, year in pairwise(chain):
+    every logged change is there: the computation a crosswalk and history mart must reproduce. (What a
+    merge or split did to the initiative that goes on: test_restructures_agree_with_the_rows.)"""
+    for previous, year in pairwise(any_chain):
         log = year.changes
         before_ids, after_ids = set(previous.numbers()), set(year.numbers())
-        assert before_ids - after_ids == {c.initiative for c in log if c.kind == DROPPED}
-        assert after_ids - before_ids == {c.initiative for c in log if c.kind == ADDED}
+        assert before_ids - after_ids == {c.initiative for c in log if c.kind in (DROPPED, MERGED, PAUSED)}
+        assert after_ids - before_ids == {c.initiative for c in log if c.kind in (ADDED, SPLIT, RETURNED)}
+        restructured = {c.counterpart for c in log if c.kind in (MERGED, SPLIT)}
         old = {previous.row_identity[r.initiative_no, r.sub_row]: r for r in previous.rows}
         new = {year.row_identity[r.initiative_no, r.sub_row]: r for r in year.rows}
-        assert set(old) & set(new) == {key for key in old if key.split("/")[0] in after_ids}
+        common = {key for key in set(old) & set(new) if key.split("/")[0] not in restructured}
+        assert common == {key for key in old if key.split("/")[0] in after_ids - restructured}
         renamed_bureaus = {c.before: c.after for c in log if c.kind == RENAMED_BUREAU}
+        reorganised = defaultdict(set)  # a bureau merged or split: the names it went to
+        for change in year.changes_of(MERGED_BUREAU) + year.changes_of(SPLIT_BUREAU):
+            reorganised[change.before].add(change.after)
+        renamed_projects = {c.before: c.after for c in log if c.kind == RENAMED_PROJECT}
         seen: Counter = Counter()
-        for key in set(old) & set(new):
+        for key in common:
             a, b = old[key], new[key]
             initiative, sub_row = key.split("/")[0], int(key.split("/")[1])
             for kind, name in ((ACHIEVEMENT, "achievement_code"), (CONTRIBUTION, "contribution_code")):
@@ -170,16 +265,18 @@ def test_identity_agrees_with_the_change_log(chain):
                     (change,) = [c for c in log if c.kind == kind and c.initiative == initiative and c.sub_row == sub_row]
                     assert (change.before, change.after) == (getattr(a, name), getattr(b, name))
                     seen[kind] += 1
-            assert b.bureau == renamed_bureaus.get(a.bureau, a.bureau)
-            assert previous.bureau_identity[a.initiative_no, a.sub_row] == year.bureau_identity[b.initiative_no, b.sub_row]
+            same_bureau = previous.bureau_identity[a.initiative_no, a.sub_row] == year.bureau_identity[b.initiative_no, b.sub_row]
+            if a.bureau in reorganised:
+                assert b.bureau in reorganised[a.bureau] and not same_bureau
+            else:
+                assert b.bureau == renamed_bureaus.get(a.bureau, a.bureau) and same_bureau
             assert previous.project_identity[a.initiative_no, a.sub_row] == year.project_identity[b.initiative_no, b.sub_row]
-            assert (a.project_name, a.policy_code, a.description) == (b.project_name, b.policy_code, b.description)
+            assert b.project_name == renamed_projects.get(a.project_name, a.project_name)
+            assert (a.policy_code, a.description) == (b.policy_code, b.description)
             if sub_row == 1:
                 seen.update(_initiative_changes(a, b, initiative, log))
-        for kind in (ACHIEVEMENT, CONTRIBUTION):
-            assert seen[kind] == len(year.changes_of(kind))
-        for kind in (RENAMED_INITIATIVE, MOVED_SUBAREA, KPI_TARGET):
-            assert seen[kind] == len(year.changes_of(kind))
+        for kind in (ACHIEVEMENT, CONTRIBUTION, RENAMED_INITIATIVE, MOVED_SUBAREA, KPI_TARGET):
+            assert seen[kind] == len([c for c in year.changes_of(kind) if c.initiative not in restructured])
 
 
 def _initiative_changes(a, b, initiative, log) -> Counter:

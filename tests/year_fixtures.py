@@ -15,6 +15,20 @@ a few characteristic ways, and this generator makes them, one year from the one 
 - an initiative moves to another sub-area of its pillar;
 - year references in results and reasons follow the year (令和４年度 → 令和５年度, R4 → R5).
 
+With ``restructure=True`` the years also go through what a new execution programme does (over the first
+two derived years):
+
+- an initiative, the only one of its bureau and project, is left out of the first derived year and
+  printed again, renumbered, in the second (a gap year, for the bureau and the project too);
+- two initiatives of one sub-area are merged into one: the first keeps its name and takes the second's
+  rows, description and plan (with its KPI lines);
+- an initiative with rows of several projects is split in two: the first part keeps its name, its first
+  projects' rows, the first half of its description and plan; the second is named after its first
+  ● plan heading;
+- a project is renamed on all its rows (「…推進事業」 → 「…促進事業」);
+- two bureaus are merged into a new one, which takes all their initiatives;
+- a bureau is split in two new ones, each taking half of its initiatives.
+
 Each ``DerivedYear`` carries its rows (numbered 1..N in sheet order, sub-rows 1..k), the true identity
 of every row (initiative, project, bureau) and a log of what was changed and why, so tests can
 compute the expected crosswalk, history and trends without the pipeline. ``write_year_files`` renders
@@ -44,6 +58,15 @@ RENAMED_INITIATIVE = "renamed_initiative"
 RENAMED_BUREAU = "renamed_bureau"
 MOVED_SUBAREA = "moved_subarea"
 CHANGE_KINDS = (ACHIEVEMENT, CONTRIBUTION, KPI_TARGET, DROPPED, ADDED, RENAMED_INITIATIVE, RENAMED_BUREAU, MOVED_SUBAREA)
+# Kinds of change with ``restructure=True``.
+PAUSED = "paused"
+RETURNED = "returned"
+MERGED = "merged"
+SPLIT = "split"
+RENAMED_PROJECT = "renamed_project"
+MERGED_BUREAU = "merged_bureau"
+SPLIT_BUREAU = "split_bureau"
+RESTRUCTURE_KINDS = (PAUSED, RETURNED, MERGED, SPLIT, RENAMED_PROJECT, MERGED_BUREAU, SPLIT_BUREAU)
 
 ACHIEVEMENT_CODES = (1, 2, 3, 4, 5)  # best first
 CONTRIBUTION_CODES = "ABCD"  # best first
@@ -56,8 +79,11 @@ class Change:
     """One change from the year before to ``fiscal_year``.
 
     Grade changes name their row by ``sub_row`` (sub-rows keep their order across years); the others
-    concern a whole initiative, or (``renamed_bureau``) every row of a bureau (``initiative`` None).
-    ``no_before`` / ``no_after`` are the initiative's printed numbers in the two years, where it has one."""
+    concern a whole initiative, or (``renamed_bureau``, ``merged_bureau``, ``split_bureau``,
+    ``renamed_project``) every row of a bureau or project (``initiative`` None). ``no_before`` / ``no_after`` are the initiative's
+    printed numbers in the two years, where it has one. A merge names the initiative merged in and, as
+    ``counterpart``, the one it merged into (which goes on); a split names the initiative split off and,
+    as ``counterpart``, the one it split from (which goes on)."""
 
     fiscal_year: int
     kind: str
@@ -68,6 +94,7 @@ class Change:
     sub_row: int | None = None
     no_before: int | None = None
     no_after: int | None = None
+    counterpart: str | None = None
 
     @property
     def direction(self) -> str | None:
@@ -171,6 +198,20 @@ BUREAU_RENAMES = {
     "経済労働局": "産業経済局",
     "臨海部国際戦略本部": "臨海部国際戦略局",
 }
+
+# Bureaus merged into a new one, and a bureau split in two (the new names, in the order its initiatives
+# go to them). None of these bureaus is renamed above or reports on an initiative the catalogue below adds.
+BUREAU_MERGES = {
+    ("消防局", "危機管理本部"): "危機管理局",
+}
+BUREAU_SPLITS = {
+    "環境局": ("脱炭素戦略推進局", "環境保全局"),
+    "こども未来局": ("こども家庭局", "こども若者局"),
+    "健康福祉局": ("福祉局", "健康医療局"),
+}
+
+# A project renamed: (old ending, new ending).
+PROJECT_RENAMES = (("推進事業", "促進事業"),)
 
 
 @dataclass(frozen=True)
@@ -323,6 +364,8 @@ class _State:
     projects: dict[str, str]
     bureaus: dict[str, str]
     renamed_bureaus: dict[str, str] = field(default_factory=dict)
+    paused: list[_Initiative] = field(default_factory=list)
+    restructured: set[str] = field(default_factory=set)  # initiatives paused or merged: a split takes another
     added: int = 0
     new_projects: int = 0
     templates_used: int = 0
@@ -334,10 +377,14 @@ def base_year(base: Sheet) -> DerivedYear:
     return _snapshot(state, base.fiscal_year, [], None)
 
 
-def derive_years(base: Sheet, years: list[int], seed: int) -> list[DerivedYear]:
-    """Each year of ``years`` (increasing, after the base year) derived from the one before it."""
+def derive_years(base: Sheet, years: list[int], seed: int, restructure: bool = False) -> list[DerivedYear]:
+    """Each year of ``years`` (increasing, after the base year) derived from the one before it; with
+    ``restructure`` (at least two years) also a gap year, a merge, a split, a renamed project and a
+    split bureau (see the module's description)."""
     if not years or sorted(set(years)) != list(years) or years[0] <= base.fiscal_year:
         raise ValueError(f"years must increase and follow the base year {base.fiscal_year}: {years}")
+    if restructure and len(years) < 2:
+        raise ValueError(f"a restructure takes two derived years: {years}")
     rng = random.Random(seed)
     state = _initial_state(base)
     previous = _snapshot(state, base.fiscal_year, [], None)
@@ -345,7 +392,8 @@ def derive_years(base: Sheet, years: list[int], seed: int) -> list[DerivedYear]:
     for index, year in enumerate(years):
         # A reorganisation happens once: in the second derived year (the first if there is only one).
         reorganise = index == min(1, len(years) - 1)
-        changes = _change_year(state, year, previous.fiscal_year, rng, reorganise)
+        restructuring = _restructure(state, year, rng, index) if restructure else []
+        changes = restructuring + _change_year(state, year, previous.fiscal_year, rng, reorganise, protected=restructuring)
         previous = _snapshot(state, year, changes, previous)
         out.append(previous)
     return out
@@ -387,10 +435,17 @@ def _snapshot(state: _State, year: int, changes: list[Change], previous: Derived
     return DerivedYear(year, tuple(rows), identity, row_identity, project_identity, bureau_identity, tuple(changes))
 
 
-def _change_year(state: _State, year: int, previous_year: int, rng: random.Random, reorganise: bool) -> list[Change]:
-    """Apply one year's changes to the state, in a fixed order; returns the log."""
+def _change_year(
+    state: _State, year: int, previous_year: int, rng: random.Random, reorganise: bool, protected: list[Change] = (),
+) -> list[Change]:
+    """Apply one year's changes to the state, in a fixed order; returns the log. Initiatives a
+    restructure changed this year (``protected``: merged, split, back, or with rows of a renamed project
+    or a split bureau) are neither dropped, moved nor renamed."""
     changes: list[Change] = []
-    touched: set[str] = set()  # initiatives dropped, moved or renamed this year: one such change each
+    # initiatives dropped, moved or renamed this year: one such change each
+    touched: set[str] = {i for change in protected for i in (change.initiative, change.counterpart) if i}
+    touched |= {i.id for change in protected if change.initiative is None for i in state.initiatives
+                if any(change.after in (row.bureau, row.project_name) for row in i.rows)}
     for _ in range(rng.randint(1, 2)):
         changes.append(_drop(state, year, rng, touched))
     changes.append(_move(state, year, rng, touched))
@@ -407,6 +462,161 @@ def _change_year(state: _State, year: int, previous_year: int, rng: random.Rando
         ]
     for _ in range(rng.randint(1, 2)):
         changes.append(_add(state, year, rng))
+    return changes
+
+
+def _restructure(state: _State, year: int, rng: random.Random, index: int) -> list[Change]:
+    """The first derived year leaves an initiative out, merges two, renames a project and merges two
+    bureaus; the second brings the first back, splits one and splits a bureau."""
+    touched: set[str] = set()
+    if index == 0:
+        return [_pause(state, year, rng, touched), _merge(state, year, rng, touched), _rename_project(state, year, rng, touched),
+                *_merge_bureaus(state, year, rng, touched)]
+    if index == 1:
+        return [*_return(state, year, rng, touched), _split(state, year, rng, touched), *_split_bureau(state, year, rng, touched)]
+    return []
+
+
+def _pause(state: _State, year: int, rng: random.Random, touched: set[str]) -> Change:
+    """Leave out an initiative that is the only one of its bureau (none a merge takes) and of its
+    projects, never the last of its sub-area; it comes back in the next year (``_return``)."""
+    counts = Counter(initiative.section for initiative in state.initiatives)
+    users = Counter(name for i in state.initiatives for name in {*(r.bureau for r in i.rows), *(r.project_name for r in i.rows)})
+    merging = {name for names in BUREAU_MERGES for name in names}
+    paused = rng.choice([
+        i for i in state.initiatives
+        if counts[i.section] > 1
+        and all(users[r.bureau] == 1 and users[r.project_name] == 1 and r.bureau not in merging for r in i.rows)
+    ])
+    state.initiatives.remove(paused)
+    state.paused.append(paused)
+    state.restructured.add(paused.id)
+    touched.add(paused.id)
+    return Change(year, PAUSED, paused.id, paused.name, None, "事業の休止により当年度は実施せず")
+
+
+def _return(state: _State, year: int, rng: random.Random, touched: set[str]) -> list[Change]:
+    changes = []
+    for returned in state.paused:
+        _insert(state.initiatives, returned, rng)
+        touched.add(returned.id)
+        changes.append(Change(year, RETURNED, returned.id, None, returned.name, "事業の再開により取組を再び掲載"))
+    state.paused.clear()
+    return changes
+
+
+def _merge(state: _State, year: int, rng: random.Random, touched: set[str]) -> Change:
+    """Merge two neighbours of a sub-area with projects of their own: the first takes the second's rows,
+    description and plan, and keeps its name."""
+    counts = Counter(initiative.section for initiative in state.initiatives)
+    pairs = [
+        (a, b) for a, b in zip(state.initiatives, state.initiatives[1:])
+        if a.section == b.section and counts[a.section] > 2 and not {a.id, b.id} & touched
+        and not {r.project_name for r in a.rows} & {r.project_name for r in b.rows}
+    ]
+    whole, part = rng.choice(pairs)
+    first = whole.rows[0]
+    merged = {
+        "description": first.description + "\n" + part.rows[0].description,
+        "plan_fy": first.plan_fy + "\n" + part.rows[0].plan_fy,
+    }
+    whole.rows = [replace(row, **merged) for row in whole.rows] + [
+        replace(row, initiative_name=first.initiative_name, **merged) for row in part.rows
+    ]
+    state.initiatives.remove(part)
+    state.restructured.update({whole.id, part.id})
+    touched.update({whole.id, part.id})
+    return Change(year, MERGED, part.id, part.name, whole.name, "類似する取組を統合", counterpart=whole.id)
+
+
+def _split(state: _State, year: int, rng: random.Random, touched: set[str]) -> Change:
+    """Split an initiative with rows of several projects, several sentences of description and several
+    ● items of plan: the first half of each stays under its name, the rest is a new initiative named
+    after its first ● heading, inserted right after it."""
+    def sentences(text: str) -> list[str]:
+        return [s for s in re.split(r"(?<=。)", text.replace("\n", "")) if s]
+
+    def sections(plan: str) -> list[str]:
+        return [s for s in re.split(r"\n(?=●)", plan) if s]
+
+    candidates = [
+        i for i in state.initiatives
+        if i.id not in touched | state.restructured and len({r.project_name for r in i.rows}) > 1
+        and len(sentences(i.rows[0].description)) > 1 and len(sections(i.rows[0].plan_fy)) > 1
+    ]
+    whole = rng.choice(candidates)
+    projects = list(dict.fromkeys(r.project_name for r in whole.rows))
+    kept = set(projects[: (len(projects) + 1) // 2])
+    said, planned = sentences(whole.rows[0].description), sections(whole.rows[0].plan_fy)
+    halves = [
+        {"description": "".join(said[: (len(said) + 1) // 2]), "plan_fy": "\n".join(planned[: (len(planned) + 1) // 2])},
+        {"description": re.sub(r"^(また|さらに)、", "", "".join(said[(len(said) + 1) // 2 :])),
+         "plan_fy": "\n".join(planned[(len(planned) + 1) // 2 :])},
+    ]
+    name = halves[1]["plan_fy"].split("\n")[0].removeprefix("●")
+    state.added += 1
+    part = _Initiative(f"N{state.added:03d}", [
+        replace(row, initiative_name=name, **halves[1]) for row in whole.rows if row.project_name not in kept
+    ])
+    whole.rows = [replace(row, **halves[0]) for row in whole.rows if row.project_name in kept]
+    state.initiatives.insert(state.initiatives.index(whole) + 1, part)
+    touched.update({whole.id, part.id})
+    return Change(year, SPLIT, part.id, whole.name, part.name, "取組内容に応じて取組を分割", counterpart=whole.id)
+
+
+def _rename_project(state: _State, year: int, rng: random.Random, touched: set[str]) -> Change:
+    """Rename a project printed one way (not also spelled with or without 「の」「・」) on all its rows;
+    its initiatives go on, so one reports on both names."""
+    present = {row.project_name for i in state.initiatives for row in i.rows}
+    users = {name: {i.id for i in state.initiatives if any(r.project_name == name for r in i.rows)} for name in present}
+    spellings = Counter(re.sub("[の・]", "", name) for name in present)
+    candidates = [
+        (name, name[: -len(old)] + new) for name in sorted(present) for old, new in PROJECT_RENAMES
+        if name.endswith(old) and name[: -len(old)] + new not in state.projects and not users[name] & touched
+        and spellings[re.sub("[の・]", "", name)] == 1
+    ]
+    old, new = rng.choice(candidates)
+    for initiative in state.initiatives:
+        initiative.rows = [replace(row, project_name=new) if row.project_name == old else row for row in initiative.rows]
+    state.projects[new] = state.projects[old]
+    touched.update(users[old])
+    return Change(year, RENAMED_PROJECT, None, old, new, "事務事業の名称変更")
+
+
+def _merge_bureaus(state: _State, year: int, rng: random.Random, touched: set[str]) -> list[Change]:
+    """A reorganisation that merges bureaus: all their rows get the new bureau's name."""
+    present = {row.bureau for i in state.initiatives for row in i.rows}
+    olds = rng.choice(sorted(
+        names for names in BUREAU_MERGES
+        if set(names) <= present and not any(i.id in touched for i in state.initiatives for r in i.rows if r.bureau in names)
+    ))
+    new = BUREAU_MERGES[olds]
+    for initiative in state.initiatives:
+        if any(row.bureau in olds for row in initiative.rows):
+            initiative.rows = [replace(row, bureau=new) if row.bureau in olds else row for row in initiative.rows]
+            touched.add(initiative.id)
+    state.bureaus[new] = f"B{len(set(state.bureaus.values())) + 1:02d}"
+    return [Change(year, MERGED_BUREAU, None, old, new, "組織改正による局の統合") for old in olds]
+
+
+def _split_bureau(state: _State, year: int, rng: random.Random, touched: set[str]) -> list[Change]:
+    """A reorganisation that splits a bureau: its initiatives, in sheet order, go half to each new name."""
+    def initiatives_of(name: str) -> list[_Initiative]:
+        return [i for i in state.initiatives if any(r.bureau == name for r in i.rows)]
+
+    old = rng.choice(sorted(
+        name for name in BUREAU_SPLITS
+        if len(initiatives_of(name)) > 1 and not {i.id for i in initiatives_of(name)} & touched
+    ))
+    initiatives = initiatives_of(old)
+    half = (len(initiatives) + 1) // 2
+    changes = []
+    for new, group in zip(BUREAU_SPLITS[old], (initiatives[:half], initiatives[half:])):
+        for initiative in group:
+            initiative.rows = [replace(row, bureau=new) if row.bureau == old else row for row in initiative.rows]
+            touched.add(initiative.id)
+        state.bureaus[new] = f"B{len(set(state.bureaus.values())) + 1:02d}"
+        changes.append(Change(year, SPLIT_BUREAU, None, old, new, "組織改正による局の分割"))
     return changes
 
 

@@ -19,3 +19,16 @@
     from ({{ sheet_years(relation) }})
     where previous_fiscal_year is not null
 {%- endmacro %}
+
+
+{#- Each pair of sheet years with at least one sheet year between them, from_year → to_year: where an
+    entity missing from the sheet year before to_year is looked for in earlier years (a gap). -#}
+{% macro sheet_year_gap_pairs(relation) -%}
+    select
+        earlier.fiscal_year as from_year,
+        later.fiscal_year as to_year
+
+    from ({{ sheet_years(relation) }}) as later
+    inner join (select distinct fiscal_year from {{ relation }}) as earlier
+        on earlier.fiscal_year < later.previous_fiscal_year
+{%- endmacro %}

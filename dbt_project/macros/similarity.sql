@@ -28,3 +28,18 @@
         else 1.0 * len(list_intersect({{ list_a }}, {{ list_b }})) / len(list_distinct(list_concat({{ list_a }}, {{ list_b }})))
     end
 {%- endmacro %}
+
+
+{#- How much of a part's content moved into or out of another entity: the items of `part` (a list:
+    bigrams, project names, metric keys) that `whole` has and `base` has not. `base` is the whole's own
+    counterpart — its predecessor for a merge (what it had before it took the part in), its successor for
+    a split (what it kept) — or null when it has none. `moved_share` is that count over the part's items,
+    0–1 (0 for an empty part). -#}
+{% macro moved_count(part, whole, base) -%}
+    len(list_intersect({{ part }}, list_filter({{ whole }}, lambda item: not list_contains(coalesce({{ base }}, []), item))))
+{%- endmacro %}
+
+
+{% macro moved_share(part, whole, base) -%}
+    case when len({{ part }}) = 0 then 0.0 else 1.0 * {{ moved_count(part, whole, base) }} / len({{ part }}) end
+{%- endmacro %}

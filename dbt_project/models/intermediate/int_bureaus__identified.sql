@@ -1,8 +1,9 @@
 {#-
     The one place that says which bureau or ward office (担当局) a year's bureau name is. Every mart takes
     bureau_key from here. A bureau's key is its name's match key (NFKC, no white space) in the first
-    sheet year it appears, carried forward along the matches of int_bureaus__matched: a bureau renamed
-    in a reorganisation keeps its key.
+    sheet year it appears, carried forward along the links of int_bureaus__matched that carry it: a
+    bureau renamed in a reorganisation or back after a gap keeps its key; one formed by a merge or split
+    off from another, without continuing it, gets its own.
 -#}
 with recursive
 
@@ -27,7 +28,7 @@ bureau_names as (
 links as (
 
     select * from crosswalk
-    where match_status = 'matched'
+    where match_status = 'matched' and carries_key
 
 ),
 

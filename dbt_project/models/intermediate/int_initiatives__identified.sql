@@ -1,8 +1,10 @@
 {#-
     The one place that says which initiative (取組) a year's numbered row is. Every mart takes
     initiative_key from here. An initiative's key is its number in the year it first appears
-    (I2022-001), carried forward along the matches of int_initiatives__matched: renumbered, renamed or
-    moved to another sub-area, it keeps the key; an initiative without a predecessor gets its own.
+    (I2022-001), carried forward along the links of int_initiatives__matched that carry it: renumbered,
+    renamed, moved to another sub-area or back after a gap, it keeps the key; an initiative without
+    such a predecessor (new, or formed by a merge or split off from another without continuing it) gets
+    its own.
 -#}
 with recursive
 
@@ -32,13 +34,13 @@ initiatives as (
 links as (
 
     select * from crosswalk
-    where match_status = 'matched'
+    where match_status = 'matched' and carries_key
 
 ),
 
 keyed (fiscal_year, initiative_year_id, key, identified_by, previous_key) as (
 
-    -- an initiative's first year: the key is its own number then
+    -- an initiative's first year (of its key): the key is its own number then
     {{ keys_along_links('initiatives', 'initiative_year_id', "format('I{:d}-{:03d}', entities.fiscal_year, entities.initiative_no)",
         'own_year', 'links', 'from_initiative_year_id', 'to_initiative_year_id') }}
 

@@ -1,13 +1,12 @@
 {{ config(materialized='table') }}
 {#-
-    Which initiative (取組) of one sheet year is which of the next: the crosswalk of every pair of
-    consecutive sheet years, one row per initiative of either year — matched, new or dropped — with the
-    evidence. int_initiatives__identified follows the matches to give stable keys. The rules, the match
-    score and its thresholds (vars initiative_min_name_similarity, initiative_min_match_score):
+    Which initiative (取組) of one sheet year is which of a later one: every link between two
+    initiatives — the same initiative in the next sheet year or back after a gap, or one of several
+    merged into one or split from one — and, per pair of consecutive sheet years, every initiative left
+    without a link (new, dropped), with the evidence. int_initiatives__identified follows the links that
+    carry the key. The rules, their order, the scores and thresholds (vars initiative_min_*):
     docs/warehouse.md, "Identity" → "Initiatives". A table, so that the pairs' evidence is computed once.
 -#}
-{%- set min_name_similarity = var('initiative_min_name_similarity') -%}
-{%- set min_match_score = var('initiative_min_match_score') -%}
 {#- Greedy best-first is computed as rounds of mutual best choices; the same result, as long as the
     rounds suffice (assert_initiative_matching_is_greedy_complete checks that none is left). -#}
 {%- set greedy_rounds = 4 -%}
@@ -21,40 +20,27 @@ sheet_rows as (
 
 ),
 
+kpi_targets as (
+
+    select * from {{ ref('int_kpi_targets__parsed') }}
+
+),
+
 manual_matches as (
 
-    select * from {{ ref('initiative_matches_manual') }}
+    {{ seed_rows(ref('initiative_matches_manual'), ['kind']) }}
 
 ),
 
 initiative_years as (
 
-    -- the merged cells as the initiative's first row has them; projects and bureaus over all its rows
-    select
-        initiative_year_id,
-        fiscal_year,
-        initiative_no,
-        arg_min(initiative_name_key, sub_row) as name_key,
-        arg_min({{ match_key('description') }}, sub_row) as description_key,
-        arg_min(pillar_no, sub_row) as pillar_no,
-        arg_min(direction_no, sub_row) as direction_no,
-        arg_min(subarea_no, sub_row) as subarea_no,
-        coalesce(list(distinct project_name_key) filter (where project_name_key is not null), []) as project_name_keys,
-        coalesce(list(distinct bureau_name_key) filter (where bureau_name_key is not null), []) as bureau_name_keys
-
-    from sheet_rows
-    group by initiative_year_id, fiscal_year, initiative_no
+    {{ initiatives_described('sheet_rows', 'kpi_targets') }}
 
 ),
 
-with_bigrams as (
+sheet_years as (
 
-    select
-        *,
-        {{ bigram_set('name_key') }} as name_bigrams,
-        {{ bigram_set("coalesce(description_key, '')") }} as description_bigrams
-
-    from initiative_years
+    {{ sheet_years('sheet_rows') }}
 
 ),
 
@@ -70,27 +56,12 @@ candidates as (
     select
         year_pairs.from_year,
         year_pairs.to_year,
-        from_side.initiative_year_id as from_initiative_year_id,
-        to_side.initiative_year_id as to_initiative_year_id,
-        from_side.initiative_no as from_initiative_no,
-        to_side.initiative_no as to_initiative_no,
-        from_side.name_key = to_side.name_key as is_same_name,
-        {{ dice('from_side.name_bigrams', 'to_side.name_bigrams', 'from_side.name_key', 'to_side.name_key') }}
-            as name_similarity,
-        {{ dice('from_side.description_bigrams', 'to_side.description_bigrams', 'from_side.description_key', 'to_side.description_key') }}
-            as description_similarity,
-        len(list_intersect(from_side.project_name_keys, to_side.project_name_keys)) as shared_projects,
-        len(list_intersect(from_side.bureau_name_keys, to_side.bureau_name_keys)) as shared_bureaus,
-        {{ jaccard('from_side.project_name_keys', 'to_side.project_name_keys') }} as project_overlap,
-        {{ jaccard('from_side.bureau_name_keys', 'to_side.bureau_name_keys') }} as bureau_overlap,
-        from_side.pillar_no = to_side.pillar_no
-            and from_side.direction_no = to_side.direction_no
-            and from_side.subarea_no = to_side.subarea_no as same_policy_area
+        {{ initiative_pair_evidence('from_side', 'to_side') }}
 
     from year_pairs
-    inner join with_bigrams as from_side
+    inner join initiative_years as from_side
         on from_side.fiscal_year = year_pairs.from_year
-    inner join with_bigrams as to_side
+    inner join initiative_years as to_side
         on to_side.fiscal_year = year_pairs.to_year
 
 ),
@@ -99,12 +70,11 @@ scored as (
 
     select
         *,
-        0.5 * name_similarity + 0.3 * description_similarity + 0.1 * project_overlap + 0.1 * bureau_overlap
-            as match_score,
+        {{ initiative_match_score() }} as match_score,
         -- a total order for "best first": score, then name, then the nearer number
         row_number() over (
             order by
-                0.5 * name_similarity + 0.3 * description_similarity + 0.1 * project_overlap + 0.1 * bureau_overlap desc,
+                {{ initiative_match_score() }} desc,
                 name_similarity desc,
                 abs(from_initiative_no - to_initiative_no),
                 from_initiative_year_id,
@@ -122,7 +92,7 @@ manual_parsed as (
         try_cast(from_no as integer) as from_initiative_no,
         cast(to_year as integer) as to_year,
         try_cast(to_no as integer) as to_initiative_no,
-        note
+        {{ seed_kind('kind') }} as stated_kind
 
     from manual_matches
 
@@ -130,54 +100,48 @@ manual_parsed as (
 
 manual_decisions as (
 
-    -- seed rows that name initiatives of two consecutive sheet years; `none` leaves one side empty
+    -- seed rows that name initiatives of two sheet years, the earlier first; `none` leaves one side empty
     select
         manual_parsed.from_year,
         manual_parsed.to_year,
         from_side.initiative_year_id as from_initiative_year_id,
         to_side.initiative_year_id as to_initiative_year_id,
-        manual_parsed.note
+        manual_parsed.stated_kind
 
     from manual_parsed
-    inner join year_pairs
-        on manual_parsed.from_year = year_pairs.from_year
-        and manual_parsed.to_year = year_pairs.to_year
     left join initiative_years as from_side
         on from_side.fiscal_year = manual_parsed.from_year
         and from_side.initiative_no = manual_parsed.from_initiative_no
     left join initiative_years as to_side
         on to_side.fiscal_year = manual_parsed.to_year
         and to_side.initiative_no = manual_parsed.to_initiative_no
-    where from_side.initiative_year_id is not null or to_side.initiative_year_id is not null
+    where manual_parsed.from_year < manual_parsed.to_year
+        and manual_parsed.from_year in (select fiscal_year from sheet_years)
+        and manual_parsed.to_year in (select fiscal_year from sheet_years)
+        and (from_side.initiative_year_id is not null or to_side.initiative_year_id is not null)
 
 ),
 
 manual_links as (
 
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id
-    from manual_decisions
-    where from_initiative_year_id is not null and to_initiative_year_id is not null
+    {{ manual_links('manual_decisions', 'from_initiative_year_id', 'to_initiative_year_id', 'from_initiative_year_id', 'to_initiative_year_id') }}
 
 ),
 
 open_candidates as (
 
-    -- pairs whose two initiatives the seed leaves to the rule
+    -- pairs of consecutive sheet years whose two initiatives the seed leaves to the rules
     select *
     from scored
-    where from_initiative_year_id not in (
-            select from_initiative_year_id from manual_decisions where from_initiative_year_id is not null
-        )
-        and to_initiative_year_id not in (
-            select to_initiative_year_id from manual_decisions where to_initiative_year_id is not null
-        )
+    where {{ left_to_the_rules('manual_decisions', 'scored.from_year', 'scored.from_initiative_year_id', 'scored.to_year',
+        'scored.to_initiative_year_id', 'from_initiative_year_id', 'to_initiative_year_id') }}
 
 ),
 
 exact_links as (
 
     -- the same name, unique on both sides among the open initiatives
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id
+    select *
     from open_candidates
     where is_same_name
     qualify count(*) over (partition by from_initiative_year_id) = 1
@@ -189,55 +153,229 @@ similar_candidates as (
 
     select *
     from open_candidates
-    where name_similarity >= {{ min_name_similarity }}
-        and match_score >= {{ min_match_score }}
+    where {{ initiative_is_similar() }}
         and from_initiative_year_id not in (select from_initiative_year_id from exact_links)
         and to_initiative_year_id not in (select to_initiative_year_id from exact_links)
 
 ),
 
-similar_links_0 as (
+{{ mutual_best_rounds('similar_links', 'similar_candidates', 'from_initiative_year_id', 'to_initiative_year_id', 'candidate_rank', greedy_rounds) }},
 
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id
-    from similar_candidates
-    where false
+one_to_one_links as (
 
-),
-
-{%- for round in range(1, greedy_rounds + 1) %}
-
-similar_links_{{ round }} as (
-
-    -- round {{ round }}: each pair that is the best open choice of both its initiatives
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id
-    from similar_links_{{ round - 1 }}
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id, 'exact_name' as match_rule
+    from exact_links
 
     union all
 
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id
-    from (
-        select
-            *,
-            min(candidate_rank) over (partition by from_initiative_year_id) as best_for_from,
-            min(candidate_rank) over (partition by to_initiative_year_id) as best_for_to
-
-        from similar_candidates
-        where from_initiative_year_id not in (select from_initiative_year_id from similar_links_{{ round - 1 }})
-            and to_initiative_year_id not in (select to_initiative_year_id from similar_links_{{ round - 1 }})
-    )
-    where candidate_rank = best_for_from and candidate_rank = best_for_to
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id, 'similar_name' as match_rule
+    from similar_links_{{ greedy_rounds }}
 
 ),
 
+{%- for parts, part_side, whole_side, gone in [
+    ('merge_parts', 'from', 'to', 'without successor, as a part of an initiative of the next year: what of it the whole has and the whole\'s own predecessor had not'),
+    ('split_parts', 'to', 'from', 'without predecessor, as a part of an initiative of the year before: what of it the whole had and the whole\'s own successor has not'),
+] %}
+
+{{ parts }} as (
+
+    -- an open initiative the one-to-one rules left {{ gone }}
+    select
+        '{{ part_side }}' as part_side,
+        open_candidates.{{ part_side }}_initiative_year_id as part_initiative_year_id,
+        open_candidates.*,
+        {{ initiative_part_evidence('part', 'whole', 'base') }}
+
+    from open_candidates
+    inner join initiative_years as part
+        on open_candidates.{{ part_side }}_initiative_year_id = part.initiative_year_id
+    inner join initiative_years as whole
+        on open_candidates.{{ whole_side }}_initiative_year_id = whole.initiative_year_id
+    left join one_to_one_links as base_link
+        on open_candidates.{{ whole_side }}_initiative_year_id = base_link.{{ whole_side }}_initiative_year_id
+    left join initiative_years as base
+        on base_link.{{ part_side }}_initiative_year_id = base.initiative_year_id
+    where open_candidates.{{ part_side }}_initiative_year_id not in (select {{ part_side }}_initiative_year_id from one_to_one_links)
+        -- what moved is shared: a pair sharing no project, bureau or metric has no part to weigh
+        and open_candidates.shared_projects + open_candidates.shared_bureaus + open_candidates.shared_kpi_metrics >= 1
+
+),
 {%- endfor %}
+
+part_proposals as (
+
+    -- each part's best whole, where it passes the part rule
+    select
+        *,
+        {{ initiative_part_score() }} as part_score
+
+    from (
+        select * from merge_parts
+        union all
+        select * from split_parts
+    )
+    where {{ initiative_is_part() }}
+    qualify row_number() over (
+        partition by part_side, part_initiative_year_id
+        order by {{ initiative_part_score() }} desc, candidate_rank
+    ) = 1
+
+),
+
+proposed_links as (
+
+    select distinct from_year, to_year, from_initiative_year_id, to_initiative_year_id
+    from part_proposals
+
+),
+
+part_links as (
+
+    -- a proposed link stands where its later initiative then has several predecessors, or its earlier
+    -- one several successors: a merge or a split, not a one-to-one match the rules rejected
+    select
+        proposed_links.*,
+        'moved_content' as match_rule
+
+    from proposed_links
+    where
+        {%- for side in ['to', 'from'] %}
+        {{ 'or ' if not loop.first }}(
+            select count(*) from proposed_links as other
+            where other.{{ side }}_initiative_year_id = proposed_links.{{ side }}_initiative_year_id
+        ) + (
+            select count(*) from one_to_one_links as other
+            where other.{{ side }}_initiative_year_id = proposed_links.{{ side }}_initiative_year_id
+        ) > 1
+        {%- endfor %}
+
+),
+
+links_so_far as (
+
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id from manual_links
+    union all
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id from one_to_one_links
+    union all
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id from part_links
+
+),
+
+ended as (
+
+    -- initiatives with no link into a later year
+    select *
+    from initiative_years
+    where initiative_year_id not in (select from_initiative_year_id from links_so_far)
+
+),
+
+unlinked as (
+
+    -- initiatives with no link from an earlier year
+    select *
+    from initiative_years
+    where initiative_year_id not in (select to_initiative_year_id from links_so_far)
+
+),
+
+gap_pairs as (
+
+    -- an initiative without predecessor in the previous sheet year, against the initiatives of earlier
+    -- years that ended there; and the pairs the seed links across a gap
+    select
+        gaps.from_year,
+        gaps.to_year,
+        {{ initiative_pair_evidence('from_side', 'to_side') }}
+
+    from ({{ sheet_year_gap_pairs('sheet_rows') }}) as gaps
+    inner join initiative_years as from_side
+        on from_side.fiscal_year = gaps.from_year
+    inner join initiative_years as to_side
+        on to_side.fiscal_year = gaps.to_year
+    where (
+            from_side.initiative_year_id in (select initiative_year_id from ended)
+            and to_side.initiative_year_id in (select initiative_year_id from unlinked)
+            and {{ left_to_the_rules('manual_decisions', 'gaps.from_year', 'from_side.initiative_year_id', 'gaps.to_year',
+                'to_side.initiative_year_id', 'from_initiative_year_id', 'to_initiative_year_id') }}
+        )
+        or (from_side.initiative_year_id, to_side.initiative_year_id) in (
+            select (from_initiative_year_id, to_initiative_year_id) from manual_links
+        )
+
+),
+
+gap_scored as (
+
+    select
+        *,
+        {{ initiative_match_score() }} as match_score
+
+    from gap_pairs
+
+),
+
+return_candidates as (
+
+    -- the same rules; best first: the earliest year of return, the most recent year to return from,
+    -- the same name, the score
+    select
+        *,
+        row_number() over (
+            order by
+                to_year,
+                from_year desc,
+                is_same_name desc,
+                match_score desc,
+                name_similarity desc,
+                abs(from_initiative_no - to_initiative_no),
+                from_initiative_year_id,
+                to_initiative_year_id
+        ) as candidate_rank
+
+    from gap_scored
+    where (is_same_name or {{ initiative_is_similar() }})
+        and from_initiative_year_id in (select initiative_year_id from ended)
+        and to_initiative_year_id in (select initiative_year_id from unlinked)
+
+),
+
+{{ mutual_best_rounds('return_links', 'return_candidates', 'from_initiative_year_id', 'to_initiative_year_id', 'candidate_rank', greedy_rounds) }},
 
 links as (
 
-    select *, 'manual' as match_rule from manual_links
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id, match_rule, stated_kind, carries_key
+    from manual_links
+
     union all
-    select *, 'exact_name' as match_rule from exact_links
+
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id, match_rule, null, true
+    from one_to_one_links
+
     union all
-    select *, 'similar_name' as match_rule from similar_links_{{ greedy_rounds }}
+
+    select from_year, to_year, from_initiative_year_id, to_initiative_year_id, match_rule, null, false
+    from part_links
+
+    union all
+
+    select
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id,
+        case when is_same_name then 'exact_name' else 'similar_name' end,
+        null,
+        true
+
+    from return_links_{{ greedy_rounds }}
+
+),
+
+kinded_links as (
+
+    {{ kinded_links('links', 'sheet_years', 'links.from_initiative_year_id', 'links.to_initiative_year_id') }}
 
 ),
 
@@ -255,7 +393,8 @@ unmatched_pairs as (
 
 crosswalk as (
 
-    {{ crosswalk_rows('year_pairs', 'initiative_years', 'initiative_year_id', 'links', 'manual_decisions', 'from_initiative_year_id', 'to_initiative_year_id') }}
+    {{ crosswalk_rows('year_pairs', 'initiative_years', 'initiative_year_id', 'kinded_links', 'manual_decisions',
+        'from_initiative_year_id', 'to_initiative_year_id', ['link_kind', 'carries_key']) }}
 
 ),
 
@@ -279,7 +418,13 @@ with_candidates as (
 
     select
         crosswalk.*,
-        nearest_candidates.candidate_initiative_year_id
+        nearest_candidates.candidate_initiative_year_id,
+        -- the row's own initiative: the one split off for a split link that does not carry the key, else
+        -- the earlier one (and for a new initiative the later)
+        case
+            when crosswalk.link_kind = 'split_from' and not crosswalk.carries_key then crosswalk.to_initiative_year_id
+            else coalesce(crosswalk.from_initiative_year_id, crosswalk.to_initiative_year_id)
+        end as row_initiative_year_id
 
     from crosswalk
     left join nearest_candidates
@@ -288,36 +433,70 @@ with_candidates as (
 
 ),
 
+evidence as (
+
+    select from_initiative_year_id, to_initiative_year_id, name_similarity, description_similarity, shared_projects,
+        shared_bureaus, shared_kpi_metrics, match_score, same_policy_area
+    from scored
+
+    union all
+
+    select from_initiative_year_id, to_initiative_year_id, name_similarity, description_similarity, shared_projects,
+        shared_bureaus, shared_kpi_metrics, match_score, same_policy_area
+    from gap_scored
+
+),
+
 final as (
 
     select
-        format('{:d}-{:d}|{}', with_candidates.from_year, with_candidates.to_year,
-            coalesce(with_candidates.from_initiative_year_id, with_candidates.to_initiative_year_id)) as crosswalk_row_id,
+        format('{:d}-{:d}|{}', with_candidates.from_year, with_candidates.to_year, with_candidates.row_initiative_year_id)
+            as crosswalk_row_id,
         with_candidates.from_year,
         with_candidates.to_year,
         with_candidates.match_status,
+        with_candidates.link_kind,
+        with_candidates.carries_key,
         with_candidates.match_rule,
+        with_candidates.row_initiative_year_id,
         with_candidates.from_initiative_year_id,
         with_candidates.to_initiative_year_id,
         from_side.initiative_no as from_initiative_no,
         to_side.initiative_no as to_initiative_no,
         with_candidates.candidate_initiative_year_id,
-        round(evidence.name_similarity, 4) as name_similarity,
-        round(evidence.description_similarity, 4) as description_similarity,
-        evidence.shared_projects,
-        evidence.shared_bureaus,
-        round(evidence.match_score, 4) as match_score,
-        evidence.same_policy_area
+        round(pair.name_similarity, 4) as name_similarity,
+        round(pair.description_similarity, 4) as description_similarity,
+        pair.shared_projects,
+        pair.shared_bureaus,
+        pair.shared_kpi_metrics,
+        round(pair.match_score, 4) as match_score,
+        pair.same_policy_area,
+        round(part.part_name_share, 4) as part_name_share,
+        round(part.part_description_share, 4) as part_description_share,
+        part.moved_projects,
+        part.moved_bureaus,
+        part.moved_kpi_metrics,
+        round(part.part_score, 4) as part_score
 
     from with_candidates
     left join initiative_years as from_side
         on with_candidates.from_initiative_year_id = from_side.initiative_year_id
     left join initiative_years as to_side
         on with_candidates.to_initiative_year_id = to_side.initiative_year_id
-    -- the evidence of the match, or of the nearest candidate
-    left join scored as evidence
-        on evidence.from_initiative_year_id = coalesce(with_candidates.from_initiative_year_id, with_candidates.candidate_initiative_year_id)
-        and evidence.to_initiative_year_id = coalesce(with_candidates.to_initiative_year_id, with_candidates.candidate_initiative_year_id)
+    -- the evidence of the link, or of the nearest candidate
+    left join evidence as pair
+        on pair.from_initiative_year_id = coalesce(with_candidates.from_initiative_year_id, with_candidates.candidate_initiative_year_id)
+        and pair.to_initiative_year_id = coalesce(with_candidates.to_initiative_year_id, with_candidates.candidate_initiative_year_id)
+    -- what moved, for a link between parts of a merge or split: measured for the row's own initiative
+    -- where it proposed the link, else for the other one
+    left join part_proposals as part
+        on with_candidates.match_rule = 'moved_content'
+        and part.from_initiative_year_id = with_candidates.from_initiative_year_id
+        and part.to_initiative_year_id = with_candidates.to_initiative_year_id
+    qualify row_number() over (
+        partition by with_candidates.from_year, with_candidates.to_year, with_candidates.row_initiative_year_id
+        order by part.part_initiative_year_id = with_candidates.row_initiative_year_id desc nulls last
+    ) = 1
 
 )
 

@@ -1,6 +1,24 @@
 {%- set grades = [1, 2, 3, 4, 5] -%}
 {%- set contribution_codes = ['A', 'B', 'C', 'D'] -%}
 {%- set shares = ['share_on_or_above_target', 'share_below_target', 'mean_achievement_grade', 'share_contributing', 'share_kpis_met'] -%}
+{#- What is counted of a group's rows, this year and in what it is compared with. -#}
+{%- set measures -%}
+        count(*) as evaluation_rows,
+        {%- for grade in grades %}
+        count(*) filter (where achievement_code = {{ grade }}) as grade_{{ grade }}_rows,
+        {%- endfor %}
+        {%- for code in contribution_codes %}
+        count(*) filter (where contribution_code = '{{ code }}') as contribution_{{ code | lower }}_rows,
+        {%- endfor %}
+        count(*) filter (where is_on_or_above_target) / count(*) as share_on_or_above_target,
+        count(*) filter (where is_below_target) / count(*) as share_below_target,
+        avg(achievement_code) as mean_achievement_grade,
+        count(*) filter (where is_contributing) / count(*) as share_contributing,
+        cast(sum(kpi_targets) as integer) as kpi_targets,
+        cast(sum(kpi_targets_with_actual) as integer) as kpi_targets_with_actual,
+        cast(sum(kpi_targets_met) as integer) as kpi_targets_met,
+        sum(kpi_targets_met) / nullif(sum(kpi_targets_with_actual), 0) as share_kpis_met
+{%- endset -%}
 
 with
 
@@ -37,6 +55,12 @@ contribution_grades as (
 kpi_attainment as (
 
     select * from {{ ref('mart_kpi_attainment') }}
+
+),
+
+name_crosswalk as (
+
+    select * from {{ ref('mart_name_crosswalk') }}
 
 ),
 
@@ -144,21 +168,7 @@ measured as (
         group_id,
         any_value(group_label_ja) as group_label_ja,
         any_value(group_label_en) as group_label_en,
-        count(*) as evaluation_rows,
-        {%- for grade in grades %}
-        count(*) filter (where achievement_code = {{ grade }}) as grade_{{ grade }}_rows,
-        {%- endfor %}
-        {%- for code in contribution_codes %}
-        count(*) filter (where contribution_code = '{{ code }}') as contribution_{{ code | lower }}_rows,
-        {%- endfor %}
-        count(*) filter (where is_on_or_above_target) / count(*) as share_on_or_above_target,
-        count(*) filter (where is_below_target) / count(*) as share_below_target,
-        avg(achievement_code) as mean_achievement_grade,
-        count(*) filter (where is_contributing) / count(*) as share_contributing,
-        cast(sum(kpi_targets) as integer) as kpi_targets,
-        cast(sum(kpi_targets_with_actual) as integer) as kpi_targets_with_actual,
-        cast(sum(kpi_targets_met) as integer) as kpi_targets_met,
-        sum(kpi_targets_met) / nullif(sum(kpi_targets_with_actual), 0) as share_kpis_met
+        {{ measures }}
 
     from grouped
     group by fiscal_year, grouping, group_id
@@ -171,25 +181,82 @@ sheet_years as (
 
 ),
 
+bureau_links as (
+
+    -- the bureaus of the previous sheet year a bureau's names come from: itself, and those merged into it
+    -- or it split from
+    select distinct
+        name_crosswalk.to_year as fiscal_year,
+        name_crosswalk.to_entity_key as group_id,
+        name_crosswalk.from_entity_key as previous_group_id
+
+    from name_crosswalk
+    inner join sheet_years
+        on name_crosswalk.to_year = sheet_years.fiscal_year
+        and name_crosswalk.from_year = sheet_years.previous_fiscal_year
+    where name_crosswalk.entity = 'bureau'
+        and name_crosswalk.match_status = 'matched'
+
+),
+
+comparisons as (
+
+    -- the groups of the previous sheet year a group is compared with: itself (stable keys: a renamed
+    -- bureau is one group), and for a bureau what its names come from
+    select
+        measured.fiscal_year,
+        measured.grouping,
+        measured.group_id,
+        sheet_years.previous_fiscal_year,
+        coalesce(bureau_links.previous_group_id, measured.group_id) as previous_group_id
+
+    from measured
+    inner join sheet_years
+        on measured.fiscal_year = sheet_years.fiscal_year
+    left join bureau_links
+        on measured.grouping = 'bureau'
+        and measured.fiscal_year = bureau_links.fiscal_year
+        and measured.group_id = bureau_links.group_id
+
+),
+
+previous_measured as (
+
+    -- the previous sheet year's rows of those groups, counted together
+    select
+        comparisons.fiscal_year,
+        comparisons.grouping,
+        comparisons.group_id,
+        comparisons.previous_fiscal_year,
+        list_sort(list(distinct comparisons.previous_group_id)) as previous_group_ids,
+        {{ measures }}
+
+    from comparisons
+    inner join grouped
+        on comparisons.previous_fiscal_year = grouped.fiscal_year
+        and comparisons.grouping = grouped.grouping
+        and comparisons.previous_group_id = grouped.group_id
+    group by comparisons.fiscal_year, comparisons.grouping, comparisons.group_id, comparisons.previous_fiscal_year
+
+),
+
 compared as (
 
-    -- a group is compared with itself (stable keys: a renamed bureau is one group) in the previous
-    -- sheet year, where it has rows there
+    -- where the groups compared with have rows
     select
         this_year.*,
-        previous_year.fiscal_year as previous_fiscal_year,
+        previous_year.previous_fiscal_year,
+        previous_year.previous_group_ids,
         this_year.evaluation_rows - previous_year.evaluation_rows as change_evaluation_rows,
         {%- for share in shares %}
         this_year.{{ share }} - previous_year.{{ share }} as change_{{ share }}{{ ',' if not loop.last }}
         {%- endfor %}
 
     from measured as this_year
-    inner join sheet_years
-        on this_year.fiscal_year = sheet_years.fiscal_year
-    left join measured as previous_year
-        on this_year.grouping = previous_year.grouping
+    left join previous_measured as previous_year
+        on this_year.fiscal_year = previous_year.fiscal_year
+        and this_year.grouping = previous_year.grouping
         and this_year.group_id = previous_year.group_id
-        and sheet_years.previous_fiscal_year = previous_year.fiscal_year
 
 ),
 
@@ -218,6 +285,7 @@ final as (
         kpi_targets_met,
         share_kpis_met,
         previous_fiscal_year,
+        previous_group_ids,
         change_evaluation_rows,
         {%- for share in shares %}
         change_{{ share }}{{ ',' if not loop.last }}

@@ -16,7 +16,11 @@ described as (
 
     select
         crosswalk.*,
-        coalesce(from_initiative.initiative_key, to_initiative.initiative_key) as initiative_key,
+        -- the key of the row's own initiative: of both sides for a link that carries it, of the one merged in
+        -- or split off for another link of a merge or split
+        row_initiative.initiative_key,
+        from_initiative.initiative_key as from_initiative_key,
+        to_initiative.initiative_key as to_initiative_key,
         from_initiative.initiative_name as from_initiative_name,
         to_initiative.initiative_name as to_initiative_name,
         from_initiative.policy_area_id as from_policy_area_id,
@@ -25,6 +29,8 @@ described as (
         candidate.initiative_name as candidate_initiative_name
 
     from crosswalk
+    inner join initiatives as row_initiative
+        on crosswalk.row_initiative_year_id = row_initiative.initiative_year_id
     left join initiatives as from_initiative
         on crosswalk.from_initiative_year_id = from_initiative.initiative_year_id
     left join initiatives as to_initiative
@@ -42,9 +48,12 @@ final as (
         to_year,
         initiative_key,
         match_status,
+        link_kind,
         match_rule,
         from_initiative_year_id,
         to_initiative_year_id,
+        from_initiative_key,
+        to_initiative_key,
         from_initiative_no,
         to_initiative_no,
         from_initiative_name,
@@ -58,7 +67,14 @@ final as (
         description_similarity,
         shared_projects,
         shared_bureaus,
+        shared_kpi_metrics,
         match_score,
+        part_description_share,
+        part_name_share,
+        moved_projects,
+        moved_bureaus,
+        moved_kpi_metrics,
+        part_score,
         candidate_initiative_year_id,
         candidate_initiative_no,
         candidate_initiative_name

@@ -28,8 +28,16 @@ with
         '{{ e.entity }}' as entity,
         crosswalk.from_year,
         crosswalk.to_year,
-        coalesce(from_keys.{{ e.key }}, to_keys.{{ e.key }}) as entity_key,
+        -- of both names for a link that carries the key, of the one split off for another link of a
+        -- split, else of the earlier name (the later for a new one)
+        case
+            when crosswalk.link_kind = 'split_from' and from_keys.{{ e.key }} <> to_keys.{{ e.key }} then to_keys.{{ e.key }}
+            else coalesce(from_keys.{{ e.key }}, to_keys.{{ e.key }})
+        end as entity_key,
+        from_keys.{{ e.key }} as from_entity_key,
+        to_keys.{{ e.key }} as to_entity_key,
         crosswalk.match_status,
+        crosswalk.link_kind,
         crosswalk.match_rule,
         crosswalk.from_name,
         crosswalk.to_name,
