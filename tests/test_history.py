@@ -603,3 +603,31 @@ def test_the_report_lists_the_initiatives_added_and_dropped_and_those_below_targ
             assert row.below_previous_year == (initiative in below_before), (year.fiscal_year, row.initiative_no)
     assert [p.fiscal_year for p in data.year_pairs] == [year.fiscal_year for year in chain[1:]]
     assert any(r.below_previous_year for r in data.below_target)
+
+
+def test_the_report_counts_returns_merges_and_splits_as_such_with_one_pair_per_year(restructured_warehouse, restructured_chain):
+    """The report's year pairs follow the sheet years (a return after a gap adds no pair of its own),
+    and initiatives back after a gap, merged or split are listed as that, not as added or dropped, as
+    the fixture's truth says: a merge's or split's every part, the one that goes on included."""
+    from pipeline.report import read_report_data
+    from pipeline.report.page import render_report
+
+    chain = restructured_chain
+    ((path,),) = rows(restructured_warehouse, "select path from duckdb_databases() where database_name = current_database()")
+    data = read_report_data(Path(path))
+    assert [(p.previous_fiscal_year, p.fiscal_year) for p in data.year_pairs] == [
+        (previous.fiscal_year, year.fiscal_year) for previous, year in pairwise(chain)]
+    truth = expected_keys(chain)
+    for year in chain[1:]:
+        (pair,) = [p for p in data.year_pairs if p.fiscal_year == year.fiscal_year]
+        kinds = {RETURNED: "returned", MERGED: "merged", SPLIT: "split"}
+        for kind, change in kinds.items():
+            # Every part of a merge or split is linked so, the one that goes on (the counterpart) too.
+            expected = {truth[i] for c in year.changes_of(kind) for i in (c.initiative, c.counterpart) if i}
+            found = {c.initiative_key for c in data.changes if c.fiscal_year == year.fiscal_year and c.change == change}
+            assert found == expected, (year.fiscal_year, change)
+            assert getattr(pair, change) == len(expected)
+    assert any(pair.returned for pair in data.year_pairs) and any(pair.merged for pair in data.year_pairs)
+    assert any(pair.split for pair in data.year_pairs)
+    html = render_report(data).html
+    assert "再掲 back after a gap" in html and "統合 merged" in html and "分割 split off" in html

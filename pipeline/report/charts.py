@@ -237,7 +237,9 @@ def initiative_changes_chart(pairs: Sequence[YearPair], years: dict[int, tuple[s
 def _pair_label(pair: YearPair, years: dict[int, tuple[str, str]]) -> str:
     previous_en, previous_ja = years.get(pair.previous_fiscal_year, (str(pair.previous_fiscal_year), ""))
     en, ja = years.get(pair.fiscal_year, (str(pair.fiscal_year), ""))
-    return f"{previous_en} → {en}\n{previous_ja} → {ja}\n継続 carried {pair.carried}"
+    restructured = "".join(f"\n{label} {count}" for label, count in (
+        ("再掲 back", pair.returned), ("統合 merged", pair.merged), ("分割 split", pair.split)) if count)
+    return f"{previous_en} → {en}\n{previous_ja} → {ja}\n継続 carried {pair.carried}{restructured}"
 
 
 _PROLOG = re.compile(r"\A.*?(?=<svg\b)", re.S)

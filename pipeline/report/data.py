@@ -94,23 +94,30 @@ class KpiRow:
 
 @dataclass(frozen=True)
 class InitiativeChange:
-    """An initiative added in ``fiscal_year`` or dropped since ``previous_fiscal_year``."""
+    """What became of an initiative between ``previous_fiscal_year`` and ``fiscal_year``: added, dropped,
+    back after a gap (``previous_fiscal_year`` then the year it was last printed), merged into another or
+    split from one (``other_name``)."""
 
     fiscal_year: int
     previous_fiscal_year: int
-    change: str  # added / dropped
+    change: str  # added / dropped / returned / merged / split
     initiative_key: str
-    initiative_no: int  # as printed in the year it has a row in
+    initiative_no: int  # as printed in the year it has a row in (the later one, where it has both)
     initiative_name: str
+    other_name: str | None  # what it was merged into or split from
 
 
 @dataclass(frozen=True)
 class YearPair:
-    """Two consecutive sheet years and how many initiatives were carried, added and dropped."""
+    """A sheet year and the one before it, with how many initiatives were carried, back after a gap,
+    merged, split off, added and dropped."""
 
     fiscal_year: int
     previous_fiscal_year: int
     carried: int
+    returned: int
+    merged: int
+    split: int
     added: int
     dropped: int
 
@@ -204,25 +211,42 @@ def read_report_data(warehouse: Path) -> ReportData:
 
 
 def _initiative_changes(con: duckdb.DuckDBPyConnection) -> tuple[tuple[YearPair, ...], tuple[InitiativeChange, ...]]:
-    """Initiatives carried, added and dropped between consecutive sheet years, as the crosswalk mart
-    decided them (every mart takes its keys from the same matching)."""
+    """What became of initiatives from one sheet year to the next, as the crosswalk mart decided it
+    (every mart takes its keys from the same matching): one pair per later sheet year, its links
+    counted by kind. An initiative back after a gap is linked to the year it was last printed in, so
+    the pair's earlier year is that of its other rows."""
     changes = tuple(InitiativeChange(*row) for row in _rows(con, f"""
         select
-            to_year, from_year, case match_status when 'new' then 'added' else 'dropped' end as change,
-            initiative_key, coalesce(to_initiative_no, from_initiative_no) as initiative_no,
-            coalesce(to_initiative_name, from_initiative_name),
+            to_year,
+            from_year,
+            case
+                when match_status = 'new' then 'added'
+                when match_status = 'dropped' then 'dropped'
+                when link_kind = 'merged_into' then 'merged'
+                when link_kind = 'split_from' then 'split'
+                else link_kind
+            end as change,
+            initiative_key,
+            coalesce(to_initiative_no, from_initiative_no) as initiative_no,
+            case when link_kind = 'split_from' then to_initiative_name
+                else coalesce(from_initiative_name, to_initiative_name) end as initiative_name,
+            case link_kind when 'merged_into' then to_initiative_name when 'split_from' then from_initiative_name end,
         from marts.{CROSSWALK_TABLE}
-        where match_status in ('new', 'dropped')
+        where match_status in ('new', 'dropped') or link_kind in ('returned', 'merged_into', 'split_from')
         order by to_year, change, initiative_no
     """))
     pairs = tuple(YearPair(*row) for row in _rows(con, f"""
         select
-            to_year, from_year,
-            count(*) filter (where match_status = 'matched'),
+            to_year,
+            max(from_year) filter (where link_kind is distinct from 'returned'),
+            count(*) filter (where link_kind = 'continued'),
+            count(*) filter (where link_kind = 'returned'),
+            count(*) filter (where link_kind = 'merged_into'),
+            count(*) filter (where link_kind = 'split_from'),
             count(*) filter (where match_status = 'new'),
             count(*) filter (where match_status = 'dropped'),
         from marts.{CROSSWALK_TABLE}
-        group by all
+        group by to_year
         order by to_year
     """))
     return pairs, changes

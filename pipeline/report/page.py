@@ -18,6 +18,11 @@ from pipeline.report.data import BelowTargetRow, InitiativeChange, KpiRow, Repor
 TITLE_JA = "川崎市国際施策推進プラン 進行管理シート レポート"
 TITLE_EN = "Kawasaki City International Policy Promotion Plan — progress report"
 
+CHANGE_LABELS = {
+    "added": "追加 added", "dropped": "廃止 dropped", "returned": "再掲 back after a gap",
+    "merged": "統合 merged", "split": "分割 split off",
+}
+
 STATUS_LABELS = {
     "met": ("達成", "met"),
     "not met": ("未達成", "not met"),
@@ -351,7 +356,10 @@ def _kpi_table(rows: Iterable[KpiRow]) -> str:
 def _changes(data: ReportData) -> Section:
     chart = charts.initiative_changes_chart(data.year_pairs, {y.fiscal_year: (y.label_en, y.label_ja) for y in data.years})
     parts = [f"<figure>{chart}<figcaption>前年度から継続・追加・廃止された取組の数（取組の識別キー initiative_key による）。"
-             "Initiatives carried over, added and dropped from the previous sheet year, by initiative_key.</figcaption></figure>"]
+             "統合・分割された取組と空白の年度の後に再掲された取組は追加・廃止に数えず、表に示す。"
+             "Initiatives carried over, added and dropped from the previous sheet year, by initiative_key; those "
+             "merged, split off or back after a gap year are not counted as added or dropped, and are listed below."
+             "</figcaption></figure>"]
     names = {y.fiscal_year: f"{y.label_en}（{y.label_ja}）" for y in data.years}
     for pair in reversed(data.year_pairs):
         previous, current = (escape(names.get(y, str(y))) for y in (pair.previous_fiscal_year, pair.fiscal_year))
@@ -361,14 +369,23 @@ def _changes(data: ReportData) -> Section:
     return Section("changes", "取組の追加・廃止", "Initiatives added and dropped", "\n".join(parts))
 
 
+def _change_note(change: InitiativeChange) -> str:
+    if change.change == "returned":
+        return f'<br><span class="en">{change.previous_fiscal_year}年度以来 last printed in FY{change.previous_fiscal_year}</span>'
+    if change.change == "merged":
+        return f'<br><span class="en">→ {escape(change.other_name or "")} に統合 merged into it</span>'
+    if change.change == "split":
+        return f'<br><span class="en">{escape(change.other_name or "")} から分割 split from it</span>'
+    return ""
+
+
 def _changes_table(changes: Sequence[InitiativeChange]) -> str:
     if not changes:
         return "<p>追加・廃止なし No initiative added or dropped.</p>"
     head = "<tr><th>変化 change</th><th>No.</th><th>取組 initiative</th><th>識別キー key</th></tr>"
-    kinds = {"added": "追加 added", "dropped": "廃止 dropped"}
     body = "".join(
-        f"<tr><td>{kinds.get(c.change, c.change)}</td><td class=\"num\">{c.initiative_no}</td>"
-        f"<td>{escape(c.initiative_name)}</td><td><code>{escape(c.initiative_key)}</code></td></tr>"
+        f"<tr><td>{CHANGE_LABELS.get(c.change, c.change)}</td><td class=\"num\">{c.initiative_no}</td>"
+        f"<td>{escape(c.initiative_name)}{_change_note(c)}</td><td><code>{escape(c.initiative_key)}</code></td></tr>"
         for c in changes
     )
     return f"<table>{head}{body}</table>"
