@@ -34,8 +34,7 @@ class BuildRunning(Exception):
 
 
 @contextmanager
-def hold(lock_path: Path, what: str, *, wait: bool = True,
-         on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+def hold(lock_path: Path, what: str, *, wait: bool = True, on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
     """Hold the build lock ``lock_path`` for the block; ``what`` says what this build is.
 
     A lock held by another process is waited for (``on_wait`` is told once, with the holder), or,
@@ -53,8 +52,13 @@ def hold(lock_path: Path, what: str, *, wait: bool = True,
     try:
         _acquire(fd, lock_path, wait, on_wait)
         os.ftruncate(fd, 0)
-        os.pwrite(fd, json.dumps({"pid": os.getpid(), "started": datetime.now().astimezone().isoformat(timespec="seconds"),
-                                  "what": what}).encode(), 0)
+        os.pwrite(
+            fd,
+            json.dumps(
+                {"pid": os.getpid(), "started": datetime.now().astimezone().isoformat(timespec="seconds"), "what": what}
+            ).encode(),
+            0,
+        )
         _held[lock_path] = 1
         try:
             yield

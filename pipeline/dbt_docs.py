@@ -47,12 +47,26 @@ def generate_docs(warehouse: Path, out_dir: Path) -> DocsSite:
         raise DocsError(f"{warehouse}: no warehouse file (run `python -m pipeline build` first)")
     target = settings.DBT_PROJECT_DIR / DBT_TARGET_PATH
     result = subprocess.run(
-        [settings.DBT_EXECUTABLE, "docs", "generate", "--static", "--target", DOCS_TARGET,
-         "--target-path", str(DBT_TARGET_PATH), "--log-path", str(target / "logs"),
-         "--profiles-dir", str(settings.DBT_PROJECT_DIR), "--project-dir", str(settings.DBT_PROJECT_DIR)],
+        [
+            settings.DBT_EXECUTABLE,
+            "docs",
+            "generate",
+            "--static",
+            "--target",
+            DOCS_TARGET,
+            "--target-path",
+            str(DBT_TARGET_PATH),
+            "--log-path",
+            str(target / "logs"),
+            "--profiles-dir",
+            str(settings.DBT_PROJECT_DIR),
+            "--project-dir",
+            str(settings.DBT_PROJECT_DIR),
+        ],
         cwd=settings.DBT_PROJECT_DIR,
         env={**os.environ, settings.WAREHOUSE_ENV: str(warehouse)},
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise DocsError(f"{warehouse}: dbt docs generate failed:\n{_tail(result.stdout + result.stderr)}")
@@ -60,8 +74,10 @@ def generate_docs(warehouse: Path, out_dir: Path) -> DocsSite:
     manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
     missing = missing_from_catalog(manifest, catalog)
     if missing:
-        raise DocsError(f"{warehouse}: not in the warehouse, so not documented: {', '.join(missing)} "
-                        "(is it a warehouse of this project's current models? rebuild it)")
+        raise DocsError(
+            f"{warehouse}: not in the warehouse, so not documented: {', '.join(missing)} "
+            "(is it a warehouse of this project's current models? rebuild it)"
+        )
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in ARTIFACTS:
         _replace(target / name, out_dir / name)
@@ -77,8 +93,10 @@ def generate_docs(warehouse: Path, out_dir: Path) -> DocsSite:
 def missing_from_catalog(manifest: dict, catalog: dict) -> list[str]:
     """Models, seeds and sources of the manifest that the catalog (the database) does not have."""
     nodes = [uid for uid, n in manifest["nodes"].items() if n["resource_type"] in ("model", "seed")]
-    return sorted([uid for uid in nodes if uid not in catalog["nodes"]]
-                  + [uid for uid in manifest["sources"] if uid not in catalog["sources"]])
+    return sorted(
+        [uid for uid in nodes if uid not in catalog["nodes"]]
+        + [uid for uid in manifest["sources"] if uid not in catalog["sources"]]
+    )
 
 
 def _replace(source: Path, target: Path) -> None:

@@ -101,16 +101,21 @@ def export_marts(warehouse: Path, out_dir: Path, fmt: str = "parquet", manifest:
         raise ExportError(f"{warehouse}: no warehouse file (run `python -m pipeline build` first)")
     out_dir.mkdir(parents=True, exist_ok=True)
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        names = [name for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = ? order by table_name", [SCHEMA]
-        ).fetchall()]
+        names = [
+            name
+            for (name,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = ? order by table_name", [SCHEMA]
+            ).fetchall()
+        ]
         if not names:
             raise ExportError(f"{warehouse}: schema {SCHEMA!r} has no tables")
         docs, source = read_table_docs(con, names, manifest)
         tables = tuple(_copy_table(con, name, out_dir, form) for name in names)
-        years = [year for (year,) in con.execute(
-            f"select distinct fiscal_year from {SCHEMA}.fct_evaluation order by 1"
-        ).fetchall()] if "fct_evaluation" in names else []
+        years = (
+            [year for (year,) in con.execute(f"select distinct fiscal_year from {SCHEMA}.fct_evaluation order by 1").fetchall()]
+            if "fct_evaluation" in names
+            else []
+        )
     removed = _remove_stale_files(out_dir, form, {t.path.name for t in tables})
     readme = out_dir / README
     _replace_text(readme, render_readme(docs, source, warehouse.name, years, form))
@@ -139,19 +144,23 @@ def read_table_docs(con: duckdb.DuckDBPyConnection, names: list[str], manifest: 
     """Each table's description, row count and columns, and where the descriptions came from."""
     columns = con.execute(
         "select table_name, column_name, data_type, comment from duckdb_columns() "
-        "where schema_name = ? order by table_name, column_index", [SCHEMA]
+        "where schema_name = ? order by table_name, column_index",
+        [SCHEMA],
     ).fetchall()
-    table_comments = dict(con.execute(
-        "select table_name, comment from duckdb_tables() where schema_name = ?", [SCHEMA]
-    ).fetchall())
+    table_comments = dict(
+        con.execute("select table_name, comment from duckdb_tables() where schema_name = ?", [SCHEMA]).fetchall()
+    )
     if any(comment for *_, comment in columns) or any(table_comments.values()):
         source = "DuckDB comments (persisted by dbt's persist_docs)"
         describe_table = lambda name: table_comments.get(name) or ""  # noqa: E731
         describe_column = {(t, c): comment or "" for t, c, _, comment in columns}
     else:
         models = _manifest_models(manifest)
-        source = f"dbt's docs (`{_display_path(manifest)}`, the YAML beside each model)" if models else \
-            "none found: neither DuckDB comments nor a dbt manifest; names and types only"
+        source = (
+            f"dbt's docs (`{_display_path(manifest)}`, the YAML beside each model)"
+            if models
+            else "none found: neither DuckDB comments nor a dbt manifest; names and types only"
+        )
         describe_table = lambda name: models.get(name, {}).get("description", "")  # noqa: E731
         describe_column = {
             (t, c): models.get(t, {}).get("columns", {}).get(c, {}).get("description", "") for t, c, _, _ in columns
@@ -159,8 +168,9 @@ def read_table_docs(con: duckdb.DuckDBPyConnection, names: list[str], manifest: 
     docs = []
     for name in names:
         rows = con.execute(f'select count(*) from {SCHEMA}."{name}"').fetchone()[0]
-        cols = tuple(ColumnDoc(c, data_type, " ".join(describe_column[(t, c)].split()))
-                     for t, c, data_type, _ in columns if t == name)
+        cols = tuple(
+            ColumnDoc(c, data_type, " ".join(describe_column[(t, c)].split())) for t, c, data_type, _ in columns if t == name
+        )
         docs.append(TableDoc(name=name, description=" ".join(describe_table(name).split()), rows=rows, columns=cols))
     return docs, source
 
@@ -206,12 +216,14 @@ USAGE = {
 }
 
 
-def render_readme(docs: list[TableDoc], source: str, warehouse_name: str, fiscal_years: list[int],
-                  form: Format = FORMATS["parquet"]) -> str:
+def render_readme(
+    docs: list[TableDoc], source: str, warehouse_name: str, fiscal_years: list[int], form: Format = FORMATS["parquet"]
+) -> str:
     years = ", ".join(f"FY{year}" for year in fiscal_years) or "—"
     ext = form.name
-    others = " and ".join(f"{f.label} (`--format {f.name}`, `{f.name}/` beside the warehouse)"
-                          for f in FORMATS.values() if f is not form)
+    others = " and ".join(
+        f"{f.label} (`--format {f.name}`, `{f.name}/` beside the warehouse)" for f in FORMATS.values() if f is not form
+    )
     lines = [
         form.readme_title,
         "",
@@ -230,9 +242,17 @@ def render_readme(docs: list[TableDoc], source: str, warehouse_name: str, fiscal
     ]
     lines += [f"| [`{d.name}.{ext}`](#{d.name}) | {d.rows} | {_cell(d.grain)} |" for d in docs]
     for d in docs:
-        lines += ["", f"## {d.name}", "", d.description or "(no description)", "",
-                  f"File `{d.name}.{ext}`, {d.rows} rows.", "",
-                  "| column | type | description |", "|---|---|---|"]
+        lines += [
+            "",
+            f"## {d.name}",
+            "",
+            d.description or "(no description)",
+            "",
+            f"File `{d.name}.{ext}`, {d.rows} rows.",
+            "",
+            "| column | type | description |",
+            "|---|---|---|",
+        ]
         lines += [f"| `{c.name}` | {c.data_type} | {_cell(c.description)} |" for c in d.columns]
     return "\n".join(lines) + "\n"
 

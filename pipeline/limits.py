@@ -50,8 +50,7 @@ class _Child:
     output: bytearray
 
 
-def run_bounded(function: Callable, calls: Sequence[tuple], limits: FileLimits, parallel: int = 1,
-                **kwargs: Any) -> list[Any]:
+def run_bounded(function: Callable, calls: Sequence[tuple], limits: FileLimits, parallel: int = 1, **kwargs: Any) -> list[Any]:
     """``function(*args, **kwargs)`` for each ``args`` in ``calls``, at most ``parallel`` at a time, each
     in a child process under ``limits``: the results in order, each the return value, the exception
     the call raised, or a LimitExceeded. ``function`` must be importable by name (a module-level function)."""
@@ -82,16 +81,22 @@ def run_bounded(function: Callable, calls: Sequence[tuple], limits: FileLimits, 
                     _kill_tree(child.process.pid)  # the reader and its page workers
                     child.process.wait()
                     child.process.stdout.close()
-                    results[child.index] = LimitExceeded(f"too large to read: not read within {limits.seconds:g} s "
-                                                         f"(the limit per file; {FILE_SECONDS_ENV} sets it)")
+                    results[child.index] = LimitExceeded(
+                        f"too large to read: not read within {limits.seconds:g} s "
+                        f"(the limit per file; {FILE_SECONDS_ENV} sets it)"
+                    )
     return results
 
 
 def _start(index: int, request: bytes, limits: FileLimits) -> _Child:
     path = os.pathsep.join(filter(None, [str(_REPO_ROOT), os.environ.get("PYTHONPATH")]))
     # In this process's group: whatever stops the build (Ctrl-C, a kill of the group) stops its readers.
-    process = subprocess.Popen([sys.executable, "-m", "pipeline.limits"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               env={**os.environ, "PYTHONPATH": path})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.limits"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": path},
+    )
     process.stdin.write(request)
     process.stdin.close()
     return _Child(index, process, time.monotonic() + limits.seconds, bytearray())
@@ -106,8 +111,10 @@ def _result(child: _Child, limits: FileLimits) -> Any:
         how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
         return LimitExceeded(f"the reader stopped while reading it ({how})")
     if kind == "memory":
-        return LimitExceeded(f"too large to read: needs more than {limits.memory_mb} MB of memory "
-                             f"(the limit per file; {FILE_MEMORY_MB_ENV} sets it)")
+        return LimitExceeded(
+            f"too large to read: needs more than {limits.memory_mb} MB of memory "
+            f"(the limit per file; {FILE_MEMORY_MB_ENV} sets it)"
+        )
     return value
 
 

@@ -44,7 +44,9 @@ def run_pipeline(*args: str, env: dict | None = None, check: bool = True, timeou
         timeout=timeout,
     )
     if check and result.returncode != 0:
-        raise AssertionError(f"pipeline {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise AssertionError(
+            f"pipeline {' '.join(args)} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )
     return result
 
 

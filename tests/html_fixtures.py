@@ -22,14 +22,30 @@ from tests.text_fixtures import achievement_label, contribution_label, era_label
 
 # (header, width in pt): the city's A3 columns.
 COLUMNS = (
-    ("No.", 14), ("取組名", 45), ("事務事業名", 32), ("施策番号", 32), ("取組の内容", 106), ("{era}の取組内容", 193),
-    ("「⑤{era}の取組内容」に対する達成度", 44), ("取組内容の実績等", 265), ("施策への貢献度（評価）", 44),
-    ("評価の理由", 165), ("今後の事業の方向性", 175), ("担当局", 21),
+    ("No.", 14),
+    ("取組名", 45),
+    ("事務事業名", 32),
+    ("施策番号", 32),
+    ("取組の内容", 106),
+    ("{era}の取組内容", 193),
+    ("「⑤{era}の取組内容」に対する達成度", 44),
+    ("取組内容の実績等", 265),
+    ("施策への貢献度（評価）", 44),
+    ("評価の理由", 165),
+    ("今後の事業の方向性", 175),
+    ("担当局", 21),
 )
 # Chromium as this machine's closed network needs it (see the workplace's notes on headless Chromium).
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-pdf-header-footer",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-pdf-header-footer",
 )
 
 
@@ -72,7 +88,9 @@ def write_browser_pdf(path: Path, sheet: Sheet, layout: BrowserLayout = BrowserL
         page.write_text(sheet_html(sheet, layout), encoding="utf-8")
         subprocess.run(
             [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={work}/profile", f"--print-to-pdf={path}", page.as_uri()],
-            check=True, capture_output=True, timeout=120,
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
 
 
@@ -91,7 +109,11 @@ def _body_rows(rows: tuple[SheetRow, ...]) -> list[str]:
             out.append(_section(f"【取組方針{first.pillar}】{first.pillar_title}"))
         if previous is None or (first.pillar, first.direction_no) != (previous.pillar, previous.direction_no):
             out.append(_section(f"取組の方向性{first.direction_no}　{first.direction_title}"))
-        if previous is None or (first.pillar, first.direction_no, first.subarea_no) != (previous.pillar, previous.direction_no, previous.subarea_no):
+        if previous is None or (first.pillar, first.direction_no, first.subarea_no) != (
+            previous.pillar,
+            previous.direction_no,
+            previous.subarea_no,
+        ):
             out.append(_section(f"{CIRCLED_NUMBERS[first.subarea_no - 1]}{first.subarea_title}"))
         span = len(group)
         for k, row in enumerate(group):
@@ -100,8 +122,14 @@ def _body_rows(rows: tuple[SheetRow, ...]) -> list[str]:
             cells += [f"<td>{_escape(text)}</td>" for text in (row.project_name, policy_code_printed(row.policy_code))]
             if k == 0:
                 cells += [f"<td rowspan={span}>{_escape(text)}</td>" for text in (row.description, row.plan_fy)]
-            own = (achievement_label(row.achievement_code), row.results, contribution_label(row.contribution_code),
-                   row.reason, row.future_direction, row.bureau)
+            own = (
+                achievement_label(row.achievement_code),
+                row.results,
+                contribution_label(row.contribution_code),
+                row.reason,
+                row.future_direction,
+                row.bureau,
+            )
             cells += [f"<td>{_escape(text)}</td>" for text in own]
             out.append(f"<tr>{''.join(cells)}</tr>")
         previous = group[-1]

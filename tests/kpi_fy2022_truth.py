@@ -8,7 +8,10 @@ are measured against this list (tests/test_kpi_fy2022.py) and the warehouse is c
 
 # kpi_target_id → (actual value or None, the evidence in the results). Plan targets in sheet order.
 PLAN_ACTUALS: dict[str, tuple[float | None, str]] = {
-    "2022-001-k01": (117, "マッチングを新たに25件実施(累計117件）; graded 3 (on target): the total meets 85, the year's 25 would not"),
+    "2022-001-k01": (
+        117,
+        "マッチングを新たに25件実施(累計117件）; graded 3 (on target): the total meets 85, the year's 25 would not",
+    ),
     "2022-001-k02": (18, "累計入居企業は18社となり"),
     "2022-002-k01": (None, "activities listed, no number"),
     "2022-003-k01": (59, "イベントを2回実施し、59社が参加しました (社 for 事業者)"),

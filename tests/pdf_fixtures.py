@@ -36,7 +36,10 @@ A3_LANDSCAPE = landscape(A3)
 A4_LANDSCAPE = landscape(A4)
 
 FONT_FILES = {
-    "IPAexGothic": ("/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf", "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf"),
+    "IPAexGothic": (
+        "/usr/share/fonts/opentype/ipaexfont-gothic/ipaexg.ttf",
+        "/usr/share/fonts/truetype/fonts-japanese-gothic.ttf",
+    ),
     "DejaVuSans": ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",),
 }
 
@@ -98,7 +101,9 @@ def write_sheet_pdf(path: Path, sheet: Sheet, layout: PdfLayout = PdfLayout()) -
         else:
             writer.place_block(item)
     writer.canvas.save()
-    return tuple(replace(row, source_file=path.name, source_page=writer.row_pages[(row.initiative_no, row.sub_row)]) for row in sheet.rows)
+    return tuple(
+        replace(row, source_file=path.name, source_page=writer.row_pages[(row.initiative_no, row.sub_row)]) for row in sheet.rows
+    )
 
 
 # -- fonts and text -------------------------------------------------------------------------------
@@ -289,8 +294,15 @@ class _Writer:
         return self.content(text, column, column + 1, wrap=name not in TEXT_FIELDS)
 
     def draw_cell(
-        self, first: int, end: int, top: float, height: float, content: _Content,
-        shade: float | None = None, rule_top: bool = True, rule_bottom: bool = True,
+        self,
+        first: int,
+        end: int,
+        top: float,
+        height: float,
+        content: _Content,
+        shade: float | None = None,
+        rule_top: bool = True,
+        rule_bottom: bool = True,
     ) -> None:
         x0, x1 = self.x[first], self.x[end]
         y0, y1 = self.height - top - height, self.height - top
@@ -330,7 +342,9 @@ class _Writer:
             margin = 10 * self.scale
             self.canvas.rect(margin, margin, self.width - 2 * margin, self.height - 2 * margin, stroke=1, fill=0)
         number = str(self.page)
-        self.draw_text((self.width - _width(number, self.font_size)) / 2, self.bottom + FOOTER_GAP * self.scale, number, self.font_size)
+        self.draw_text(
+            (self.width - _width(number, self.font_size)) / 2, self.bottom + FOOTER_GAP * self.scale, number, self.font_size
+        )
         self.y = TABLE_TOP * self.scale
         if self.page == 1 or self.layout.repeat_header:
             self.draw_text(LEFT * self.scale, TITLE_TOP * self.scale, self.sheet.title, TITLE_SIZE * self.scale)
@@ -465,16 +479,30 @@ class _Writer:
         closed = self.layout.cut_rules
         for name, content in block.shared.items():
             column = self.column[name]
-            self.draw_cell(column, column + 1, self.y, total, content,
-                           rule_top=closed or not block.continued, rule_bottom=closed or not block.continues)
+            self.draw_cell(
+                column,
+                column + 1,
+                self.y,
+                total,
+                content,
+                rule_top=closed or not block.continued,
+                rule_bottom=closed or not block.continues,
+            )
         top = self.y
         for row, height in zip(block.rows, heights):
             if not row.continued:
                 self.row_pages[row.key] = self.page
             for name, content in row.cells.items():
                 column = self.column[name]
-                self.draw_cell(column, column + 1, top, height, content,
-                               rule_top=closed or not row.continued, rule_bottom=closed or not row.continues)
+                self.draw_cell(
+                    column,
+                    column + 1,
+                    top,
+                    height,
+                    content,
+                    rule_top=closed or not row.continued,
+                    rule_bottom=closed or not row.continues,
+                )
             top += height
         self.y += total
         self.empty_page = False

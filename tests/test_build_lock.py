@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import FY2022_TEXT, REPO
+
 from pipeline import build_lock, settings
 
 HOLDER = """
@@ -28,8 +28,12 @@ with build_lock.hold(Path(sys.argv[1]), "the test's holder"):
 
 def hold_in_another_process(lock: Path, seconds: float) -> subprocess.Popen:
     """A process that holds the lock for ``seconds``, or until a file ``release`` appears beside it."""
-    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock), str(seconds), str(lock.with_name("release"))],
-                              cwd=REPO, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(lock), str(seconds), str(lock.with_name("release"))],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     return holder
 
@@ -37,9 +41,8 @@ def hold_in_another_process(lock: Path, seconds: float) -> subprocess.Popen:
 def test_a_second_build_is_refused_naming_the_running_one_and_a_killed_ones_lock_is_taken_over(tmp_path):
     lock = tmp_path / "w.lock"
     holder = hold_in_another_process(lock, 60)
-    with pytest.raises(build_lock.BuildRunning) as refused:
-        with build_lock.hold(lock, "second", wait=False):
-            pass
+    with pytest.raises(build_lock.BuildRunning) as refused, build_lock.hold(lock, "second", wait=False):
+        pass
     assert refused.value.holder.startswith(f"pid {holder.pid}, started ") and refused.value.holder.endswith(": the test's holder")
     os.kill(holder.pid, signal.SIGKILL)
     holder.wait()
@@ -84,7 +87,9 @@ def test_a_dagster_run_waits_for_a_build_of_its_warehouse(tmp_path, monkeypatch)
         instance.add_dynamic_partitions(fiscal_year_partitions.name, ["2022"])
 
         def release_once_the_run_waits():
-            while not any(waiting in entry.user_message for run in instance.get_runs() for entry in instance.all_logs(run.run_id)):
+            while not any(
+                waiting in entry.user_message for run in instance.get_runs() for entry in instance.all_logs(run.run_id)
+            ):
                 time.sleep(0.1)
             settings.build_lock_path().with_name("release").touch()
 

@@ -5,9 +5,27 @@ import json
 from conftest import FY2022_TEXT, run_pipeline
 
 KEYS = [
-    "fiscal_year", "initiative_no", "sub_row", "pillar", "pillar_title", "direction_no", "direction_title",
-    "subarea_no", "subarea_title", "initiative_name", "project_name", "policy_code", "description", "plan_fy",
-    "achievement_code", "results", "contribution_code", "reason", "future_direction", "bureau", "source_file",
+    "fiscal_year",
+    "initiative_no",
+    "sub_row",
+    "pillar",
+    "pillar_title",
+    "direction_no",
+    "direction_title",
+    "subarea_no",
+    "subarea_title",
+    "initiative_name",
+    "project_name",
+    "policy_code",
+    "description",
+    "plan_fy",
+    "achievement_code",
+    "results",
+    "contribution_code",
+    "reason",
+    "future_direction",
+    "bureau",
+    "source_file",
     "source_page",
 ]
 

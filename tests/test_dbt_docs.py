@@ -66,8 +66,9 @@ def test_the_page_is_static_and_opens_offline(docs, tmp_path):
     assert 'manifest:{"metadata": {"dbt_schema_version"' in html
     assert 'catalog:{"metadata": {"dbt_schema_version": "https://schemas.getdbt.com/dbt/catalog/' in html
     png = tmp_path / "docs.png"
-    requests = chromium_screenshot(docs["out"] / "index.html", png, 1280, 900,
-                                   fragment="#!/model/model.kawasaki_policy.fct_evaluation", wait_ms=5000)
+    requests = chromium_screenshot(
+        docs["out"] / "index.html", png, 1280, 900, fragment="#!/model/model.kawasaki_policy.fct_evaluation", wait_ms=5000
+    )
     assert requests == []
     image = Image.open(png)
     assert ink(image) > 20000, "dbt's page did not render"
@@ -88,8 +89,13 @@ def test_a_missing_warehouse_is_an_error_and_no_file_appears(tmp_path):
     result = run_pipeline("docs", "--warehouse", str(missing), check=False)
     assert result.returncode == 1 and "none.duckdb" in result.stderr
     # The profile's docs target itself never creates the file it is pointed at.
-    dbt = subprocess.run([DBT, "docs", "generate", "--target", "docs", "--target-path", str(tmp_path / "target")],
-                         cwd=REPO / "dbt_project", env={**os.environ, "KAWASAKI_WAREHOUSE": str(missing)},
-                         capture_output=True, text=True, timeout=300)
+    dbt = subprocess.run(
+        [DBT, "docs", "generate", "--target", "docs", "--target-path", str(tmp_path / "target")],
+        cwd=REPO / "dbt_project",
+        env={**os.environ, "KAWASAKI_WAREHOUSE": str(missing)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert dbt.returncode != 0
     assert sorted(p.name for p in tmp_path.iterdir()) == ["target"]

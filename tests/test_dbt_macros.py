@@ -4,7 +4,6 @@ import re
 
 import duckdb
 import jinja2
-
 from conftest import REPO
 
 

@@ -18,9 +18,12 @@ from pipeline.export import FORMATS, export_marts
 
 def marts(warehouse: Path) -> dict[str, int]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        names = [n for (n,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-        ).fetchall()]
+        names = [
+            n
+            for (n,) in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
+            ).fetchall()
+        ]
         return {name: con.execute(f'select count(*) from marts."{name}"').fetchone()[0] for name in names}
 
 
@@ -54,18 +57,24 @@ def test_every_mart_reads_back_with_its_rows_and_columns(built_warehouse, export
             assert con.execute(f"select count(*) from {parquet}").fetchone()[0] == rows, name
             assert columns(con, parquet) == columns(con, f'marts."{name}"'), name
         # Values survive, Japanese text and decimals included.
-        assert con.execute(f"""
+        assert (
+            con.execute(f"""
             select count(*) from (
                 select * from marts.fct_evaluation
                 except select * from read_parquet('{exported / "fct_evaluation.parquet"}')
             )
-        """).fetchone()[0] == 0
-        assert con.execute(f"""
+        """).fetchone()[0]
+            == 0
+        )
+        assert (
+            con.execute(f"""
             select count(*) from (
                 select * from marts.mart_kpi_attainment
                 except select * from read_parquet('{exported / "mart_kpi_attainment.parquet"}')
             )
-        """).fetchone()[0] == 0
+        """).fetchone()[0]
+            == 0
+        )
 
 
 def test_every_mart_reads_back_from_csv_with_a_byte_order_mark(built_warehouse, exported_csv):
@@ -86,8 +95,10 @@ def test_every_mart_reads_back_from_csv_with_a_byte_order_mark(built_warehouse, 
             types = "{" + ", ".join(f"'{column}': '{data_type}'" for column, data_type in described) + "}"
             relation = f"read_csv('{path}', header = true, auto_detect = false, columns = {types})"
             for left, right in ((f'marts."{name}"', relation), (relation, f'marts."{name}"')):
-                assert con.execute(f"select count(*) from (select * from {left} except all select * from {right})"
-                                   ).fetchone()[0] == 0, name
+                assert (
+                    con.execute(f"select count(*) from (select * from {left} except all select * from {right})").fetchone()[0]
+                    == 0
+                ), name
     text = (exported_csv / "fct_evaluation.csv").read_text(encoding="utf-8-sig")
     assert "国際戦略拠点活性化推進事業" in text and "臨海部国際戦略本部" in text  # Japanese as printed
 
@@ -123,11 +134,13 @@ def test_descriptions_come_from_the_dbt_manifest_when_the_file_has_no_comments(b
     path = tmp_path / "uncommented.duckdb"
     shutil.copyfile(built_warehouse, path)
     with duckdb.connect(str(path)) as con:
-        for table, column in con.execute("select table_name, column_name from duckdb_columns() "
-                                         "where schema_name = 'marts' and comment is not null").fetchall():
+        for table, column in con.execute(
+            "select table_name, column_name from duckdb_columns() where schema_name = 'marts' and comment is not null"
+        ).fetchall():
             con.execute(f'comment on column marts."{table}"."{column}" is null')
-        for (table,) in con.execute("select table_name from duckdb_tables() "
-                                    "where schema_name = 'marts' and comment is not null").fetchall():
+        for (table,) in con.execute(
+            "select table_name from duckdb_tables() where schema_name = 'marts' and comment is not null"
+        ).fetchall():
             con.execute(f'comment on table marts."{table}" is null')
     export = export_marts(path, tmp_path / "out")
     readme = export.readme.read_text(encoding="utf-8")

@@ -2,12 +2,12 @@
 
 import random
 
+from conftest import FY2022_TEXT
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.extract.records import SheetError
 from pipeline.extract.text import parse_text_export
-from conftest import FY2022_TEXT
 
 LINES = FY2022_TEXT.read_text(encoding="utf-8").split("\n")
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])

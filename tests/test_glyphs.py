@@ -1,8 +1,8 @@
 """The glyph twins both readers fold: checked against a Japanese font's own character map."""
 
 from fontTools.ttLib import TTFont
-
 from pdf_fixtures import FONT_FILES
+
 from pipeline.extract.glyphs import RADICAL_IDEOGRAPHS, canonical_text
 
 

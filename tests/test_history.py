@@ -23,12 +23,29 @@ from statistics import mean
 
 import duckdb
 import pytest
-
 from conftest import FY2022_TEXT, REPO, run_pipeline
+
 from tests.year_fixtures import (
-    ACHIEVEMENT, ADDED, DROPPED, KPI_LINE_RE, KPI_TARGET, MERGED, MERGED_BUREAU, MOVED_SUBAREA, PAUSED, RENAMED_BUREAU,
-    RENAMED_INITIATIVE, RENAMED_PROJECT, RETURNED, SPLIT, SPLIT_BUREAU, DerivedYear, base_year, derive_years,
-    kpi_value, write_year_files,
+    ACHIEVEMENT,
+    ADDED,
+    DROPPED,
+    KPI_LINE_RE,
+    KPI_TARGET,
+    MERGED,
+    MERGED_BUREAU,
+    MOVED_SUBAREA,
+    PAUSED,
+    RENAMED_BUREAU,
+    RENAMED_INITIATIVE,
+    RENAMED_PROJECT,
+    RETURNED,
+    SPLIT,
+    SPLIT_BUREAU,
+    DerivedYear,
+    base_year,
+    derive_years,
+    kpi_value,
+    write_year_files,
 )
 
 YEARS = [2023, 2024, 2025]
@@ -125,7 +142,10 @@ def name_key(text: str) -> str:
 
 
 def warehouse_keys(con) -> dict[tuple[int, int], str]:
-    return {(year, no): key for year, no, key in rows(con, "select fiscal_year, initiative_no, initiative_key from marts.dim_initiative")}
+    return {
+        (year, no): key
+        for year, no, key in rows(con, "select fiscal_year, initiative_no, initiative_key from marts.dim_initiative")
+    }
 
 
 @dataclass(frozen=True)
@@ -151,12 +171,18 @@ def expected_links(chain: list[DerivedYear]) -> list[Link]:
         merged = {c.initiative: c.counterpart for c in year.changes_of(MERGED)}
         split = {c.initiative: c.counterpart for c in year.changes_of(SPLIT)}
         for initiative in set(before) & set(after):
-            kind = "merged_into" if initiative in merged.values() else "split_from" if initiative in split.values() else "continued"
+            kind = (
+                "merged_into" if initiative in merged.values() else "split_from" if initiative in split.values() else "continued"
+            )
             links.append(Link(previous.fiscal_year, initiative, year.fiscal_year, initiative, kind, True))
-        links += [Link(previous.fiscal_year, part, year.fiscal_year, whole, "merged_into", False) for part, whole in merged.items()]
+        links += [
+            Link(previous.fiscal_year, part, year.fiscal_year, whole, "merged_into", False) for part, whole in merged.items()
+        ]
         links += [Link(previous.fiscal_year, whole, year.fiscal_year, part, "split_from", False) for part, whole in split.items()]
-        links += [Link(last_seen[c.initiative], c.initiative, year.fiscal_year, c.initiative, "returned", True)
-                  for c in year.changes_of(RETURNED)]
+        links += [
+            Link(last_seen[c.initiative], c.initiative, year.fiscal_year, c.initiative, "returned", True)
+            for c in year.changes_of(RETURNED)
+        ]
         last_seen.update({initiative: year.fiscal_year for initiative in after})
     return links
 
@@ -167,10 +193,14 @@ def expected_new_and_dropped(chain: list[DerivedYear]) -> dict[int, set[tuple[st
     links = expected_links(chain)
     out: dict[int, set[tuple[str, str]]] = defaultdict(set)
     for previous, year in pairwise(chain):
-        out[previous.fiscal_year] |= {("dropped", i) for i in previous.numbers()
-                                      if not any(link.from_year == previous.fiscal_year and link.from_id == i for link in links)}
-        out[previous.fiscal_year] |= {("new", i) for i in year.numbers()
-                                      if not any(link.to_year == year.fiscal_year and link.to_id == i for link in links)}
+        out[previous.fiscal_year] |= {
+            ("dropped", i)
+            for i in previous.numbers()
+            if not any(link.from_year == previous.fiscal_year and link.from_id == i for link in links)
+        }
+        out[previous.fiscal_year] |= {
+            ("new", i) for i in year.numbers() if not any(link.to_year == year.fiscal_year and link.to_id == i for link in links)
+        }
     return out
 
 
@@ -186,8 +216,10 @@ def expected_history(chain: list[DerivedYear]) -> dict[tuple[str, int], tuple]:
     for index, year in enumerate(years):
         for initiative, now in grades[year].items():
             achievement, contribution = mean(a for a, _ in now), mean(CONTRIBUTION_SCORE[c] for _, c in now)
-            into = sorted((link for link in links if (link.to_year, link.to_id) == (year, initiative)),
-                          key=lambda link: (not link.carries_key, chain[years.index(link.from_year)].numbers()[link.from_id]))
+            into = sorted(
+                (link for link in links if (link.to_year, link.to_id) == (year, initiative)),
+                key=lambda link: (not link.carries_key, chain[years.index(link.from_year)].numbers()[link.from_id]),
+            )
             before = [g for link in into for g in grades[link.from_year][link.from_id]]
             if not index:
                 classes = (None, None)
@@ -196,12 +228,21 @@ def expected_history(chain: list[DerivedYear]) -> dict[tuple[str, int], tuple]:
             elif not into[0].carries_key:
                 classes = ("merged_from",) * 2 if into[0].kind == "merged_into" else ("split_from",) * 2
             else:
-                classes = (change_class(achievement, mean(a for a, _ in before)),
-                           change_class(contribution, mean(CONTRIBUTION_SCORE[c] for _, c in before)))
+                classes = (
+                    change_class(achievement, mean(a for a, _ in before)),
+                    change_class(contribution, mean(CONTRIBUTION_SCORE[c] for _, c in before)),
+                )
             returned = bool(into) and into[0].from_year < years[index - 1]
             predecessors = [truth[link.from_id] for link in into] or None
-            expected[truth[initiative], year] = (*classes, len(now), pytest.approx(achievement), max(a for a, _ in now),
-                                                 returned, predecessors, None)
+            expected[truth[initiative], year] = (
+                *classes,
+                len(now),
+                pytest.approx(achievement),
+                max(a for a, _ in now),
+                returned,
+                predecessors,
+                None,
+            )
     for initiative, key in truth.items():
         last = max(year for year in years if initiative in grades[year])
         if last == years[-1]:
@@ -239,19 +280,24 @@ def test_every_initiative_keeps_its_key_across_years(build):
 def test_renumbered_renamed_and_moved_initiatives_are_matched_with_evidence(warehouse, chain):
     crosswalk = {
         (from_year, from_no): (status, rule, to_no, renumbered, renamed, moved, name_similarity)
-        for from_year, from_no, status, rule, to_no, renumbered, renamed, moved, name_similarity in rows(warehouse, """
+        for from_year, from_no, status, rule, to_no, renumbered, renamed, moved, name_similarity in rows(
+            warehouse,
+            """
             select from_year, from_initiative_no, match_status, match_rule, to_initiative_no,
                    is_renumbered, is_renamed, is_moved, name_similarity
             from marts.mart_initiative_crosswalk where match_status = 'matched'
-        """)
+        """,
+        )
     }
     for previous, year in pairwise(chain):
         before, after = previous.numbers(), year.numbers()
         carried = set(before) & set(after)
-        assert {key for key in crosswalk if key[0] == previous.fiscal_year} == {(previous.fiscal_year, before[i]) for i in carried}
+        assert {key for key in crosswalk if key[0] == previous.fiscal_year} == {
+            (previous.fiscal_year, before[i]) for i in carried
+        }
         assert sum(before[i] != after[i] for i in carried) > 0
         for initiative in carried:
-            status, rule, to_no, renumbered, renamed, moved, similarity = crosswalk[previous.fiscal_year, before[initiative]]
+            status, rule, to_no, renumbered, renamed, _moved, similarity = crosswalk[previous.fiscal_year, before[initiative]]
             assert (status, to_no, renumbered) == ("matched", after[initiative], before[initiative] != after[initiative])
             assert rule == ("similar_name" if renamed else "exact_name")
         for change in year.changes_of(RENAMED_INITIATIVE):
@@ -270,18 +316,28 @@ def test_the_crosswalk_holds_every_link_and_every_added_and_dropped_initiative(b
     truth = expected_keys(chain)
     ids = {(year.fiscal_year, no): initiative for year in chain for initiative, no in year.numbers().items()}
     found_links, found_rest = set(), defaultdict(set)
-    for from_year, from_no, to_year, to_no, status, kind, key, from_key, to_key in rows(warehouse, """
+    for from_year, from_no, to_year, to_no, status, kind, key, from_key, to_key in rows(
+        warehouse,
+        """
         select from_year, from_initiative_no, to_year, to_initiative_no, match_status, link_kind,
                initiative_key, from_initiative_key, to_initiative_key
         from marts.mart_initiative_crosswalk
-    """):
+    """,
+    ):
         if status == "matched":
             found_links.add((from_year, ids[from_year, from_no], to_year, ids[to_year, to_no], kind, from_key == to_key, key))
         else:
             found_rest[from_year].add((status, ids[to_year, to_no] if status == "new" else ids[from_year, from_no], key))
     expected = {
-        (link.from_year, link.from_id, link.to_year, link.to_id, link.kind, link.carries_key,
-         truth[link.to_id if link.kind == "split_from" and not link.carries_key else link.from_id])
+        (
+            link.from_year,
+            link.from_id,
+            link.to_year,
+            link.to_id,
+            link.kind,
+            link.carries_key,
+            truth[link.to_id if link.kind == "split_from" and not link.carries_key else link.from_id],
+        )
         for link in expected_links(chain)
     }
     assert found_links == expected
@@ -289,9 +345,13 @@ def test_the_crosswalk_holds_every_link_and_every_added_and_dropped_initiative(b
     assert dict(found_rest) == {year: {(status, i, truth[i]) for status, i in found} for year, found in rest.items() if found}
     for previous, year in pairwise(chain):  # the change log says the same
         gone = {c.initiative for c in year.changes if c.kind in (DROPPED, MERGED, PAUSED)}
-        assert {i for status, i in rest[previous.fiscal_year] if status == "dropped"} == {c.initiative for c in year.changes_of(DROPPED)}
+        assert {i for status, i in rest[previous.fiscal_year] if status == "dropped"} == {
+            c.initiative for c in year.changes_of(DROPPED)
+        }
         assert set(previous.numbers()) - set(year.numbers()) == gone
-        assert {i for status, i in rest[previous.fiscal_year] if status == "new"} == {c.initiative for c in year.changes_of(ADDED)}
+        assert {i for status, i in rest[previous.fiscal_year] if status == "new"} == {
+            c.initiative for c in year.changes_of(ADDED)
+        }
         assert all(truth[c.initiative] == f"I{year.fiscal_year}-{c.no_after:03d}" for c in year.changes_of(ADDED))
 
 
@@ -303,14 +363,20 @@ def test_an_initiative_back_after_a_gap_year_keeps_its_key(restructured_warehous
     ((paused,),) = [year.changes_of(PAUSED) for year in chain if year.changes_of(PAUSED)]
     key = expected_keys(chain)[change.initiative]
     assert key == f"I{chain[0].fiscal_year}-{paused.no_before:03d}"
-    assert rows(restructured_warehouse, f"""
+    assert rows(
+        restructured_warehouse,
+        f"""
         select from_year, to_year, link_kind, match_rule, from_initiative_no, to_initiative_no
         from marts.mart_initiative_crosswalk where initiative_key = '{key}' and from_year <> to_year - 1
-    """) == [(chain[0].fiscal_year, change.fiscal_year, "returned", "exact_name", paused.no_before, change.no_after)]
-    assert rows(restructured_warehouse, f"""
+    """,
+    ) == [(chain[0].fiscal_year, change.fiscal_year, "returned", "exact_name", paused.no_before, change.no_after)]
+    assert rows(
+        restructured_warehouse,
+        f"""
         select fiscal_year, previous_fiscal_year, is_returned from marts.mart_initiative_history
         where initiative_key = '{key}' order by fiscal_year
-    """) == [(chain[0].fiscal_year, None, False), (change.fiscal_year, chain[0].fiscal_year, True)]
+    """,
+    ) == [(chain[0].fiscal_year, None, False), (change.fiscal_year, chain[0].fiscal_year, True)]
 
 
 def test_merges_and_splits_are_links_with_their_evidence_and_lineage(restructured_warehouse, restructured_chain):
@@ -319,22 +385,30 @@ def test_merges_and_splits_are_links_with_their_evidence_and_lineage(restructure
     chain = restructured_chain
     truth = expected_keys(chain)
     parts = {
-        row[0]: row[1:] for row in rows(restructured_warehouse, """
+        row[0]: row[1:]
+        for row in rows(
+            restructured_warehouse,
+            """
             select initiative_key, link_kind, part_description_share, moved_projects, moved_kpi_metrics, match_rule
             from marts.mart_initiative_crosswalk where match_rule = 'moved_content'
-        """)
+        """,
+        )
     }
-    merge, = [c for year in chain for c in year.changes_of(MERGED)]
-    split, = [c for year in chain for c in year.changes_of(SPLIT)]
+    (merge,) = [c for year in chain for c in year.changes_of(MERGED)]
+    (split,) = [c for year in chain for c in year.changes_of(SPLIT)]
     assert set(parts) == {truth[merge.initiative], truth[split.initiative]}
     for key, kind in ((truth[merge.initiative], "merged_into"), (truth[split.initiative], "split_from")):
         link_kind, description_share, projects, *_ = parts[key]
         assert link_kind == kind and description_share >= 0.4 and projects >= 1
-    lineage = rows(restructured_warehouse, "select initiative_key, ancestor_key, generations, link_kinds from marts.mart_initiative_lineage")
-    assert sorted(lineage) == sorted([
-        (truth[merge.counterpart], truth[merge.initiative], 1, ["merged_into"]),
-        (truth[split.initiative], truth[split.counterpart], 1, ["split_from"]),
-    ])
+    lineage = rows(
+        restructured_warehouse, "select initiative_key, ancestor_key, generations, link_kinds from marts.mart_initiative_lineage"
+    )
+    assert sorted(lineage) == sorted(
+        [
+            (truth[merge.counterpart], truth[merge.initiative], 1, ["merged_into"]),
+            (truth[split.initiative], truth[split.counterpart], 1, ["split_from"]),
+        ]
+    )
 
 
 def test_the_renamed_bureau_keeps_its_bureau_key(build):
@@ -347,52 +421,95 @@ def test_the_renamed_bureau_keeps_its_bureau_key(build):
     old = {keys[y.fiscal_year, change.before] for y in chain[:index]}
     new = {keys[y.fiscal_year, change.after] for y in chain[index:]}
     assert old == new == {name_key(change.before)}  # the name it was first seen under
-    names = rows(warehouse, f"select names_ja, first_fiscal_year, last_fiscal_year from marts.dim_bureau where bureau_key = '{name_key(change.before)}'")
+    names = rows(
+        warehouse,
+        f"select names_ja, first_fiscal_year, last_fiscal_year from marts.dim_bureau where bureau_key = '{name_key(change.before)}'",
+    )
     assert names == [([change.before, change.after], chain[0].fiscal_year, chain[-1].fiscal_year)]
-    link = rows(warehouse, """
+    link = rows(
+        warehouse,
+        """
         select from_year, to_year, from_name, to_name from marts.mart_name_crosswalk
         where entity = 'bureau' and match_rule = 'renamed'
-    """)
+    """,
+    )
     assert link == [(chain[index - 1].fiscal_year, chain[index].fiscal_year, change.before, change.after)]
 
 
-def test_merged_and_split_bureaus_are_bureaus_of_their_own_linked_to_what_they_come_from(restructured_warehouse, restructured_chain):
+def test_merged_and_split_bureaus_are_bureaus_of_their_own_linked_to_what_they_come_from(
+    restructured_warehouse, restructured_chain
+):
     chain = restructured_chain
     years = [year.fiscal_year for year in chain]
-    reorganised = [(c, kind) for year in chain for kind, changes in (("merged_into", year.changes_of(MERGED_BUREAU)),
-                                                                      ("split_from", year.changes_of(SPLIT_BUREAU))) for c in changes]
+    reorganised = [
+        (c, kind)
+        for year in chain
+        for kind, changes in (("merged_into", year.changes_of(MERGED_BUREAU)), ("split_from", year.changes_of(SPLIT_BUREAU)))
+        for c in changes
+    ]
     assert {kind for _, kind in reorganised} == {"merged_into", "split_from"}
-    links = rows(restructured_warehouse, """
+    links = rows(
+        restructured_warehouse,
+        """
         select from_year, to_year, from_name, to_name, link_kind, match_rule, from_entity_key, to_entity_key
         from marts.mart_name_crosswalk where entity = 'bureau' and link_kind in ('merged_into', 'split_from')
-    """)
-    assert sorted(links) == sorted(
-        (years[years.index(c.fiscal_year) - 1], c.fiscal_year, c.before, c.after, kind, "moved_initiatives",
-         name_key(c.before), name_key(c.after)) for c, kind in reorganised
+    """,
     )
-    spans = dict((key, span) for key, *span in rows(restructured_warehouse,
-                                                    "select bureau_key, first_fiscal_year, last_fiscal_year from marts.dim_bureau"))
+    assert sorted(links) == sorted(
+        (
+            years[years.index(c.fiscal_year) - 1],
+            c.fiscal_year,
+            c.before,
+            c.after,
+            kind,
+            "moved_initiatives",
+            name_key(c.before),
+            name_key(c.after),
+        )
+        for c, kind in reorganised
+    )
+    spans = dict(
+        (key, span)
+        for key, *span in rows(
+            restructured_warehouse, "select bureau_key, first_fiscal_year, last_fiscal_year from marts.dim_bureau"
+        )
+    )
     for change, _ in reorganised:
         assert spans[name_key(change.after)] == [change.fiscal_year, chain[-1].fiscal_year]
         assert spans[name_key(change.before)] == [chain[0].fiscal_year, years[years.index(change.fiscal_year) - 1]]
 
 
 def test_a_renamed_project_keeps_its_project_key(restructured_warehouse, restructured_chain):
-    (index, change), = [(i, c) for i, year in enumerate(restructured_chain) for c in year.changes_of(RENAMED_PROJECT)]
-    link = rows(restructured_warehouse, """
+    ((index, change),) = [(i, c) for i, year in enumerate(restructured_chain) for c in year.changes_of(RENAMED_PROJECT)]
+    link = rows(
+        restructured_warehouse,
+        """
         select from_year, to_year, from_name, to_name, match_rule, link_kind, entity_key from marts.mart_name_crosswalk
         where entity = 'project' and match_rule = 'similar_name'
-    """)
-    assert link == [(restructured_chain[index - 1].fiscal_year, restructured_chain[index].fiscal_year, change.before,
-                     change.after, "similar_name", "continued", name_key(change.before))]
-    assert rows(restructured_warehouse, f"select names_ja from marts.dim_project where project_key = '{name_key(change.before)}'") == [
-        ([change.before, change.after],)
+    """,
+    )
+    assert link == [
+        (
+            restructured_chain[index - 1].fiscal_year,
+            restructured_chain[index].fiscal_year,
+            change.before,
+            change.after,
+            "similar_name",
+            "continued",
+            name_key(change.before),
+        )
     ]
+    assert rows(
+        restructured_warehouse, f"select names_ja from marts.dim_project where project_key = '{name_key(change.before)}'"
+    ) == [([change.before, change.after],)]
 
 
 def test_bureau_keys_follow_the_true_bureaus(build):
     warehouse, chain = build
-    key_of = {(y, n, s): k for y, n, s, k in rows(warehouse, "select fiscal_year, initiative_no, sub_row, bureau_key from marts.fct_evaluation")}
+    key_of = {
+        (y, n, s): k
+        for y, n, s, k in rows(warehouse, "select fiscal_year, initiative_no, sub_row, bureau_key from marts.fct_evaluation")
+    }
     pairs = {(year.bureau_identity[key], key_of[year.fiscal_year, *key]) for year in chain for key in year.bureau_identity}
     assert len({truth for truth, _ in pairs}) == len({key for _, key in pairs}) == len(pairs)
 
@@ -402,7 +519,10 @@ def test_project_keys_follow_the_true_projects_but_merge_one_spelling_variant(bu
     prints one project two ways (「音楽のまちづくりの推進事業」 and 「音楽のまちづくり推進事業」), which the
     warehouse takes as one."""
     warehouse, chain = build
-    key_of = {(y, n, s): k for y, n, s, k in rows(warehouse, "select fiscal_year, initiative_no, sub_row, project_key from marts.fct_evaluation")}
+    key_of = {
+        (y, n, s): k
+        for y, n, s, k in rows(warehouse, "select fiscal_year, initiative_no, sub_row, project_key from marts.fct_evaluation")
+    }
     truth_to_keys, key_to_truths, names = defaultdict(set), defaultdict(set), defaultdict(set)
     for year in chain:
         for row in year.rows:
@@ -424,25 +544,40 @@ def test_history_change_classes_agree_with_the_rows(build):
     expected = expected_history(chain)
     found = {
         (key, year): (achievement, contribution, n, mean_grade, worst, returned, predecessors, successors)
-        for key, year, achievement, contribution, n, mean_grade, worst, returned, predecessors, successors in rows(warehouse, """
+        for key, year, achievement, contribution, n, mean_grade, worst, returned, predecessors, successors in rows(
+            warehouse,
+            """
             select initiative_key, fiscal_year, achievement_change, contribution_change, evaluation_rows,
                    mean_achievement_grade, worst_achievement_code, is_returned, predecessor_keys, successor_keys
             from marts.mart_initiative_history
-        """)
+        """,
+        )
     }
     assert found == expected
     counts = defaultdict(int)
     for (_, year), (achievement, *_) in expected.items():
         counts[year, achievement] += 1
     assert counts[2023, "improved"] and counts[2023, "worsened"] and counts[2024, "dropped"] == 2
-    restructured = {change for (_, year), (change, *_) in expected.items()} - {"improved", "worsened", "unchanged", "new", "dropped", None}
+    restructured = {change for (_, year), (change, *_) in expected.items()} - {
+        "improved",
+        "worsened",
+        "unchanged",
+        "new",
+        "dropped",
+        None,
+    }
     assert restructured == ({"merged_into", "split_from"} if chain[1].changes_of(MERGED) else set())
 
 
 def test_history_follows_the_change_log(warehouse, chain):
     """Each initiative with a single logged achievement change that year moved the way the log says."""
     truth = expected_keys(chain)
-    found = {(k, y): c for k, y, c in rows(warehouse, "select initiative_key, fiscal_year, achievement_change from marts.mart_initiative_history")}
+    found = {
+        (k, y): c
+        for k, y, c in rows(
+            warehouse, "select initiative_key, fiscal_year, achievement_change from marts.mart_initiative_history"
+        )
+    }
     checked = 0
     for year in chain[1:]:
         logged = defaultdict(list)
@@ -462,10 +597,13 @@ def test_kpi_targets_stand_next_to_the_previous_years(build):
     truth = expected_keys(chain)
     history = {
         (key, year, metric): (previous, value, change)
-        for key, year, metric, previous, value, change in rows(warehouse, """
+        for key, year, metric, previous, value, change in rows(
+            warehouse,
+            """
             select initiative_key, fiscal_year, metric, previous_target_value, target_value, target_change
             from marts.mart_kpi_target_history
-        """)
+        """,
+        )
     }
 
     def value(line: str) -> float:
@@ -475,13 +613,20 @@ def test_kpi_targets_stand_next_to_the_previous_years(build):
         changes = year.changes_of(KPI_TARGET)
         for change in changes:
             metric = KPI_LINE_RE.match(change.after).group("metric")
-            assert history[truth[change.initiative], year.fiscal_year, metric] == (value(change.before), value(change.after), change.direction)
+            assert history[truth[change.initiative], year.fiscal_year, metric] == (
+                value(change.before),
+                value(change.after),
+                change.direction,
+            )
         moved = [k for k, (_, _, c) in history.items() if k[1] == year.fiscal_year and c in ("raised", "lowered", "redefined")]
         assert len(moved) == len(changes)
         added = {truth[c.initiative] for c in year.changes_of(ADDED)}
         new = {k[0] for k, (_, _, c) in history.items() if k[1] == year.fiscal_year and c == "new"}
         assert new == added  # every added initiative has a target line; nothing else is new
-    summary = rows(warehouse, "select sum(kpi_targets_raised + kpi_targets_lowered) from marts.mart_initiative_history where fiscal_year > 2022")
+    summary = rows(
+        warehouse,
+        "select sum(kpi_targets_raised + kpi_targets_lowered) from marts.mart_initiative_history where fiscal_year > 2022",
+    )
     assert summary == [(sum(len(year.changes_of(KPI_TARGET)) for year in chain),)]
 
 
@@ -532,12 +677,15 @@ def test_trend_agrees_with_an_independent_count(build):
         expected[year, grouping, group] = (*now, year - 1 if before else None, *change, compared or None)
     found = {
         (year, grouping, group): (n, share, grade, contributing, previous, change_share, change_grade, compared)
-        for year, grouping, group, n, share, grade, contributing, previous, change_share, change_grade, compared in rows(warehouse, """
+        for year, grouping, group, n, share, grade, contributing, previous, change_share, change_grade, compared in rows(
+            warehouse,
+            """
             select fiscal_year, grouping, group_id, evaluation_rows, share_on_or_above_target, mean_achievement_grade,
                    share_contributing, previous_fiscal_year, change_share_on_or_above_target, change_mean_achievement_grade,
                    previous_group_ids
             from marts.mart_attainment_trend
-        """)
+        """,
+        )
     }
     assert set(found) == set(expected)
     for key, value in expected.items():
@@ -560,10 +708,13 @@ def test_the_report_shows_each_bureaus_change_across_the_years(warehouse, chain,
     html = write_report(Path(path), tmp_path).path.read_text(encoding="utf-8")
     table = html.split('<table class="bureau-years">')[1].split("</table>")[0]
     found = dict(re.findall(r'<tr data-bureau="([^"]+)">(.*?)</tr>', table))
-    trend = rows(warehouse, """
+    trend = rows(
+        warehouse,
+        """
         select group_id, fiscal_year, evaluation_rows, share_on_or_above_target, change_share_on_or_above_target
         from marts.mart_attainment_trend where grouping = 'bureau'
-    """)
+    """,
+    )
     assert set(found) == {group for group, *_ in trend}
     for group, year, count, share, change in trend:
         cells = found[group]
@@ -571,7 +722,7 @@ def test_the_report_shows_each_bureaus_change_across_the_years(warehouse, chain,
         if year != chain[0].fiscal_year:
             shown = re.search(rf'<td class="num change[^"]*" data-year="{year}">([^<]*)</td>', cells).group(1)
             assert shown == ("—" if change is None else f"{change * 100:+.1f} pt"), (group, year)
-    ((index, renamed),) = [(i, c) for i, year in enumerate(chain) for c in year.changes_of(RENAMED_BUREAU)]
+    ((_index, renamed),) = [(i, c) for i, year in enumerate(chain) for c in year.changes_of(RENAMED_BUREAU)]
     row = found[name_key(renamed.before)]  # the key is the bureau's first name
     assert row.startswith(f"<td>{renamed.after}<br>") or row.startswith(f"<td>{renamed.after}</td>")
     assert all(f'data-year="{year.fiscal_year}">' in row for year in chain)
@@ -592,11 +743,16 @@ def test_the_report_lists_the_initiatives_added_and_dropped_and_those_below_targ
         expected = {("dropped", before[i], truth[i]) for i in set(before) - set(after)}
         expected |= {("added", after[i], truth[i]) for i in set(after) - set(before)}
         found = {(c.change, c.initiative_no, c.initiative_key) for c in data.changes if c.fiscal_year == year.fiscal_year}
-        assert found == expected and all(c.previous_fiscal_year == previous.fiscal_year for c in data.changes
-                                         if c.fiscal_year == year.fiscal_year)
+        assert found == expected and all(
+            c.previous_fiscal_year == previous.fiscal_year for c in data.changes if c.fiscal_year == year.fiscal_year
+        )
         (pair,) = [p for p in data.year_pairs if p.fiscal_year == year.fiscal_year]
         assert (pair.previous_fiscal_year, pair.carried, pair.added, pair.dropped) == (
-            previous.fiscal_year, len(set(before) & set(after)), len(set(after) - set(before)), len(set(before) - set(after)))
+            previous.fiscal_year,
+            len(set(before) & set(after)),
+            len(set(after) - set(before)),
+            len(set(before) - set(after)),
+        )
         below_before = {i for i, grades in grades_by_initiative(previous).items() if max(a for a, _ in grades) >= 4}
         for row in (r for r in data.below_target if r.fiscal_year == year.fiscal_year):
             initiative = year.identity[row.initiative_no, row.sub_row]
@@ -616,7 +772,8 @@ def test_the_report_counts_returns_merges_and_splits_as_such_with_one_pair_per_y
     ((path,),) = rows(restructured_warehouse, "select path from duckdb_databases() where database_name = current_database()")
     data = read_report_data(Path(path))
     assert [(p.previous_fiscal_year, p.fiscal_year) for p in data.year_pairs] == [
-        (previous.fiscal_year, year.fiscal_year) for previous, year in pairwise(chain)]
+        (previous.fiscal_year, year.fiscal_year) for previous, year in pairwise(chain)
+    ]
     truth = expected_keys(chain)
     for year in chain[1:]:
         (pair,) = [p for p in data.year_pairs if p.fiscal_year == year.fiscal_year]

@@ -8,8 +8,8 @@ from dataclasses import asdict
 import duckdb
 import pytest
 import yaml
-
 from conftest import REPO
+
 from pipeline.kpi.dbt_plugin import Plugin
 from pipeline.kpi.duckdb_functions import FUNCTIONS, register
 from pipeline.kpi.statements import parse_figures
@@ -42,12 +42,17 @@ def test_figures_as_the_python_reads_them(con):
 
 
 def test_match_takes_targets_and_rows_as_json(con):
-    targets = json.dumps([{"kpi_no": 1, "metric": "相談件数", "target_value": 2720, "unit": "件", "comparator": ">="},
-                          {"kpi_no": 2, "metric": "参加者数", "target_value": 300, "unit": "人", "comparator": "="}])
+    targets = json.dumps(
+        [
+            {"kpi_no": 1, "metric": "相談件数", "target_value": 2720, "unit": "件", "comparator": ">="},
+            {"kpi_no": 2, "metric": "参加者数", "target_value": 300, "unit": "人", "comparator": "="},
+        ]
+    )
     rows = json.dumps([{"sub_row": 1, "achievement_code": 3, "results": RESULTS}])
     outcomes = con.execute("select unnest(kpi_match(?, ?))", [targets, rows]).fetchall()
     assert [(o["kpi_no"], o["statement_no"], o["match_rule"], o["is_met"]) for (o,) in outcomes] == [
-        (1, 1, "metric", True), (2, 2, "synonym", False),
+        (1, 1, "metric", True),
+        (2, 2, "synonym", False),
     ]
 
 

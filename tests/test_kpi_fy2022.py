@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-
 from kpi_fy2022_truth import APPROXIMATE, ESTIMATES, PLAN_ACTUALS, PLAN_MET, RESULTS_TARGETS
+
 from pipeline.kpi.matcher import PlanTarget, Row, match
 from pipeline.kpi.statements import parse_figures
 from pipeline.kpi.targets import parse_targets, plan_metrics
@@ -28,8 +28,17 @@ def outcomes(fy2022_sheet):
     out = {}
     for no, rows in sorted(rows_by_initiative.items()):
         targets = [
-            PlanTarget(t.kpi_no, t.metric, t.target_value, t.unit, t.comparator, t.value_prefix, t.is_cumulative,
-                       t.context_text, t.section_text)
+            PlanTarget(
+                t.kpi_no,
+                t.metric,
+                t.target_value,
+                t.unit,
+                t.comparator,
+                t.value_prefix,
+                t.is_cumulative,
+                t.context_text,
+                t.section_text,
+            )
             for t in parse_targets(rows[0].plan_fy or "", known)
         ]
         results = 0
@@ -68,7 +77,9 @@ def test_precision_and_recall_against_the_hand_list(outcomes):
     right, wrong, stated, differ = _measure(outcomes)
     precision = right / (right + wrong)
     recall = right / stated
-    print(f"\nFY2022 KPI actuals: {right} right, {wrong} wrong of {stated} stated; precision {precision:.2f}, recall {recall:.2f}")
+    print(
+        f"\nFY2022 KPI actuals: {right} right, {wrong} wrong of {stated} stated; precision {precision:.2f}, recall {recall:.2f}"
+    )
     assert stated == 35
     assert wrong == 0  # never a wrong actual
     assert right >= 33
@@ -96,8 +107,7 @@ def test_targets_without_an_actual_say_why(outcomes):
 
 def test_targets_stated_in_the_results(outcomes):
     found = [
-        (int(k[5:8]), o.target_value, o.actual.figure.value)
-        for k, o in sorted(outcomes.items()) if o.target_source == "results"
+        (int(k[5:8]), o.target_value, o.actual.figure.value) for k, o in sorted(outcomes.items()) if o.target_source == "results"
     ]
     assert found == [(no, pytest.approx(t), pytest.approx(a)) for no, t, a in RESULTS_TARGETS]
     assert all(o.match_rule == "stated_in_results" for o in outcomes.values() if o.target_source == "results")

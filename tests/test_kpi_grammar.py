@@ -31,18 +31,38 @@ def test_match_key_is_nfkc_without_space_lower_case():
     assert match_key("⾏事の参加者数【外国人】") == "行事の参加者数(外国人)"
 
 
-@pytest.mark.parametrize(("text", "value"), [
-    ("85", 85), ("1,913万", 19_130_000), ("1.7万", 17_000), ("7億200万", 702_000_000), ("3万7,000", 37_000),
-    ("6千", 6_000), ("5.6", 5.6), ("400万", 4_000_000),
-])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("85", 85),
+        ("1,913万", 19_130_000),
+        ("1.7万", 17_000),
+        ("7億200万", 702_000_000),
+        ("3万7,000", 37_000),
+        ("6千", 6_000),
+        ("5.6", 5.6),
+        ("400万", 4_000_000),
+    ],
+)
 def test_numbers_with_separators_and_multipliers(text, value):
     assert parse_number(text) == pytest.approx(value)
 
 
-@pytest.mark.parametrize(("target", "figure", "fits"), [
-    ("件", "回", True), ("回", "件", True), ("人", "名", True), ("事業者", "社", True), ("社", "者", True),
-    ("団体", "事業者・団体", True), ("人", "件", False), ("%", "件", False), ("団体", "社", False), ("言語", "言語", True),
-])
+@pytest.mark.parametrize(
+    ("target", "figure", "fits"),
+    [
+        ("件", "回", True),
+        ("回", "件", True),
+        ("人", "名", True),
+        ("事業者", "社", True),
+        ("社", "者", True),
+        ("団体", "事業者・団体", True),
+        ("人", "件", False),
+        ("%", "件", False),
+        ("団体", "社", False),
+        ("言語", "言語", True),
+    ],
+)
 def test_units_of_one_class_fit(target, figure, fits):
     assert units_compatible(target, figure) is fits
 
@@ -53,18 +73,35 @@ def test_near_synonyms_compare_as_one_word():
     assert containment(Metric("参加者数").core, "入館者は減少") == 0.0
 
 
-@pytest.mark.parametrize(("metric", "core"), [
-    ("マッチング数", "マッチング"), ("相談件数", "相談"), ("開催回数", "開催"), ("小学生教室の実施", "小学生教室"),
-    ("ホール稼働率", "ホール稼働率"), ("数", "数"),
-])
+@pytest.mark.parametrize(
+    ("metric", "core"),
+    [
+        ("マッチング数", "マッチング"),
+        ("相談件数", "相談"),
+        ("開催回数", "開催"),
+        ("小学生教室の実施", "小学生教室"),
+        ("ホール稼働率", "ホール稼働率"),
+        ("数", "数"),
+    ],
+)
 def test_a_metric_is_compared_without_its_measure_word(metric, core):
     assert Metric(metric).core == core
 
 
-@pytest.mark.parametrize(("line", "starts"), [
-    ("マッチング数：85件以上", True), ("相談件数：１２件", True), ("会員数：全112団体以上", True), ("教室：週1回", True),
-    ("増減：▲5％", True), ("10:00から受付", False), ("・事業の実施", False), ("配置数", False), ("相談件数", False),
-])
+@pytest.mark.parametrize(
+    ("line", "starts"),
+    [
+        ("マッチング数：85件以上", True),
+        ("相談件数：１２件", True),
+        ("会員数：全112団体以上", True),
+        ("教室：週1回", True),
+        ("増減：▲5％", True),
+        ("10:00から受付", False),
+        ("・事業の実施", False),
+        ("配置数", False),
+        ("相談件数", False),
+    ],
+)
 def test_a_target_line_starts_with_a_labelled_value(line, starts):
     assert starts_labelled_value(line) is starts
 
@@ -110,7 +147,9 @@ def test_explicit_wordings_name_metric_and_target():
 
 
 def test_running_text_figures_with_their_markers():
-    [count, total, rate, visits] = parse_figures("相談会を新たに8回開催（累計30回）し、教室（週2回程度、延べ90回）を実施しました。")
+    [count, total, rate, visits] = parse_figures(
+        "相談会を新たに8回開催（累計30回）し、教室（週2回程度、延べ90回）を実施しました。"
+    )
     assert (count.value, count.is_year_increment, count.is_cumulative) == (8, True, False)
     assert (total.value, total.is_year_increment, total.is_cumulative) == (30, False, True)
     assert (rate.value, rate.unit, rate.period, rate.is_approximate) == (2, "回/週", "週", True)
@@ -134,22 +173,33 @@ def test_dates_years_ordinals_and_durations_are_not_figures():
 def test_a_single_event_stated_by_its_date():
     assert _figures("研修会を令和5年2月10日に開催しました。") == [("dated_event", 1, "回")]
     # an edition (3回目) is no count: one event, dated
-    assert _figures("研修会を2月10日に3回目として開催し、参加者は40人でした。") == [("dated_event", 1, "回"), ("figure", 40, "人")]
+    assert _figures("研修会を2月10日に3回目として開催し、参加者は40人でした。") == [
+        ("dated_event", 1, "回"),
+        ("figure", 40, "人"),
+    ]
 
 
 def test_figures_listed_with_short_labels_are_parts_of_a_breakdown():
     figures = parse_figures("講演会を開催し、参加者は大人120人、子ども80人でした。（相談件数：534件、支援件数：16件）")
     assert [(f.value, f.label, f.breakdown) for f in figures] == [
-        (120, "大人", 1), (80, "子ども", 1), (534, "相談件数", None), (16, "支援件数", None),
+        (120, "大人", 1),
+        (80, "子ども", 1),
+        (534, "相談件数", None),
+        (16, "支援件数", None),
     ]
 
 
-@pytest.mark.parametrize("broken", [
-    "●春の音楽祭の開催\n入場者数：35,000人以上\n●秋の民族舞踊祭の開催入場者\n数：50,000人以上",  # a label broken at a line end
-    "●春の音楽祭の開催\n入場者数：35,000人以上\n●秋の民族舞踊祭の開催入場者数：50,000人以上",  # the line break lost
-])
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "●春の音楽祭の開催\n入場者数：35,000人以上\n●秋の民族舞踊祭の開催入場者\n数：50,000人以上",  # a label broken at a line end
+        "●春の音楽祭の開催\n入場者数：35,000人以上\n●秋の民族舞踊祭の開催入場者数：50,000人以上",  # the line break lost
+    ],
+)
 def test_a_broken_or_joined_target_line_reads_as_the_clean_one(broken):
     clean = "●春の音楽祭の開催\n入場者数：35,000人以上\n●秋の民族舞踊祭の開催\n入場者数：50,000人以上"
+
     def fields(plan):
         return [replace(t, plan_line_no=0) for t in parse_targets(plan, ["入場者数"])]
+
     assert fields(broken) == fields(clean)

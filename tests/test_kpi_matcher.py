@@ -17,13 +17,19 @@ def target(metric, value, unit, comparator=">=", **kwargs) -> PlanTarget:
 def actual(targets, *rows) -> list:
     """(value, rule) per plan target; a row is (grade, results) or results (graded 3)."""
     rows = [Row(i, *(r if isinstance(r, tuple) else (3, r))) for i, r in enumerate(rows, start=1)]
-    return [(o.actual.figure.value if o.actual else o.match_status, o.match_rule) for o in match(targets, rows) if o.target_source == "plan"]
+    return [
+        (o.actual.figure.value if o.actual else o.match_status, o.match_rule)
+        for o in match(targets, rows)
+        if o.target_source == "plan"
+    ]
 
 
 @pytest.mark.parametrize(("grade", "expected"), [(2, 52), (3, 52), (4, 12), (5, 12)])
 def test_the_grade_tells_a_years_count_from_its_running_total(grade, expected):
     # on or above target: the figure that meets 40; below: the one that does not
-    assert actual([target("相談会数", 40, "件")], (grade, "相談会を新たに12件開催し（累計52件）ました。")) == [(expected, "running_total")]
+    assert actual([target("相談会数", 40, "件")], (grade, "相談会を新たに12件開催し（累計52件）ました。")) == [
+        (expected, "running_total")
+    ]
 
 
 def test_a_running_total_the_grade_cannot_decide_is_ambiguous():
@@ -42,11 +48,14 @@ def test_a_year_end_level_against_a_whole_membership_target():
     assert actual(targets, "また、協議会会員（214事業者・団体）の拡大を図りました。") == [(214, "synonym")]
 
 
-@pytest.mark.parametrize("results", [
-    "市民フォーラムを開催し、約420名が来場しました。",
-    "市民フォーラムの来場者は420人でした。",
-    "市民フォーラムを開催しました。（入場者数：420人）",
-])
+@pytest.mark.parametrize(
+    "results",
+    [
+        "市民フォーラムを開催し、約420名が来場しました。",
+        "市民フォーラムの来場者は420人でした。",
+        "市民フォーラムを開催しました。（入場者数：420人）",
+    ],
+)
 def test_participants_answered_by_visitors_or_entrants(results):
     assert actual([target("参加者数", 500, "人")], results)[0][0] == 420
 
@@ -90,18 +99,32 @@ def test_negative_figures_and_the_direction_of_a_negative_target():
     assert (outcome.actual.figure.value, outcome.is_met) == (-17000, False)
 
 
-@pytest.mark.parametrize(("comparator", "target_value", "value", "met"), [
-    (">=", 100, 100, True), (">=", 100, 99, False), ("<=", 30, 30, True), ("<=", 30, 31, False),
-    ("=", 1, 1, True), ("=", 1, 2, True), ("=", 5, 4, False), ("=", -5, -7, True), ("=", -5, -3, False),
-])
+@pytest.mark.parametrize(
+    ("comparator", "target_value", "value", "met"),
+    [
+        (">=", 100, 100, True),
+        (">=", 100, 99, False),
+        ("<=", 30, 30, True),
+        ("<=", 30, 31, False),
+        ("=", 1, 1, True),
+        ("=", 1, 2, True),
+        ("=", 5, 4, False),
+        ("=", -5, -7, True),
+        ("=", -5, -3, False),
+    ],
+)
 def test_is_met_honours_the_comparator_and_a_negative_targets_direction(comparator, target_value, value, met):
     assert is_met(comparator, target_value, value) is met
 
 
 def test_estimates_and_approximations_are_flagged():
-    [outcome] = match([target("入館者数", 450000, "人")], [Row(1, 4, "入館者数は目標を下回りました。（入館者数278,092人（見込））")])
+    [outcome] = match(
+        [target("入館者数", 450000, "人")], [Row(1, 4, "入館者数は目標を下回りました。（入館者数278,092人（見込））")]
+    )
     assert outcome.actual.figure.is_estimate and not outcome.actual.figure.is_approximate
-    [outcome] = match([target("アクセス数", 4_000_000, "回", "=")], [Row(1, 4, "アクセス数は減少し、約293万件アクセスとなりました。")])
+    [outcome] = match(
+        [target("アクセス数", 4_000_000, "回", "=")], [Row(1, 4, "アクセス数は減少し、約293万件アクセスとなりました。")]
+    )
     assert outcome.actual.figure.is_approximate and outcome.actual.figure.value == 2_930_000
 
 
@@ -110,7 +133,9 @@ def test_full_width_digits():
 
 
 def test_a_single_event_stated_by_its_date_answers_an_event_count():
-    assert actual([target("説明会の開催回数", 1, "回", "=")], "説明会を令和5年2月10日にオンラインで開催しました。") == [(1, "dated_event")]
+    assert actual([target("説明会の開催回数", 1, "回", "=")], "説明会を令和5年2月10日にオンラインで開催しました。") == [
+        (1, "dated_event")
+    ]
     # two dated events are no single one, and a people target is no event count
     two = "説明会を令和5年2月10日に開催しました。\n説明会を令和5年3月3日に開催しました。"
     assert actual([target("説明会の開催回数", 1, "回", "=")], two) == [("no_actual", None)]
@@ -118,7 +143,10 @@ def test_a_single_event_stated_by_its_date_answers_an_event_count():
 
 
 def test_a_statement_of_another_target_is_a_target_of_its_own():
-    outcomes = match([target("ホール稼働率", 60, "%")], [Row(1, 3, "ホール稼働率は目標の60％に対し52％、会議室稼働率は目標の65％に対し77％でした。")])
+    outcomes = match(
+        [target("ホール稼働率", 60, "%")],
+        [Row(1, 3, "ホール稼働率は目標の60％に対し52％、会議室稼働率は目標の65％に対し77％でした。")],
+    )
     assert [(o.target_source, o.metric, o.target_value, o.actual.figure.value, o.is_met) for o in outcomes] == [
         ("plan", "ホール稼働率", 60, 52, False),
         ("results", "会議室稼働率", 65, 77, True),
@@ -127,7 +155,12 @@ def test_a_statement_of_another_target_is_a_target_of_its_own():
 
 def test_a_target_stated_by_a_sentences_topic():
     [outcome] = match([], [Row(1, 4, "生涯学習事業全体では、目標値が200事業のところ実績値が180事業となりました。")])
-    assert (outcome.target_source, outcome.metric, outcome.target_value, outcome.actual.figure.value) == ("results", "生涯学習事業", 200, 180)
+    assert (outcome.target_source, outcome.metric, outcome.target_value, outcome.actual.figure.value) == (
+        "results",
+        "生涯学習事業",
+        200,
+        180,
+    )
 
 
 def test_no_figure_of_another_kind_is_taken():

@@ -23,7 +23,12 @@ def test_fiscal_year_needs_the_sheet_title():
 
 @pytest.mark.parametrize(
     ("cell", "code"),
-    [("３．ほぼ目標どお\nり", 3), ("2.目標を上回って達成", 2), ("５．目標を大きく\n下回った", 5), ("１．目標を大きく上回って達成", 1)],
+    [
+        ("３．ほぼ目標どお\nり", 3),
+        ("2.目標を上回って達成", 2),
+        ("５．目標を大きく\n下回った", 5),
+        ("１．目標を大きく上回って達成", 1),
+    ],
 )
 def test_parse_achievement(cell, code):
     assert layout.parse_achievement(cell) == code
@@ -35,7 +40,10 @@ def test_parse_achievement_rejects_unknown_labels(cell):
         layout.parse_achievement(cell)
 
 
-@pytest.mark.parametrize(("cell", "code"), [("A．貢献している", "A"), ("B．やや貢献して\nいる", "B"), ("Ｃ．貢献の度合いが薄い", "C"), ("D．貢献していない", "D")])
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [("A．貢献している", "A"), ("B．やや貢献して\nいる", "B"), ("Ｃ．貢献の度合いが薄い", "C"), ("D．貢献していない", "D")],
+)
 def test_parse_contribution(cell, code):
     assert layout.parse_contribution(cell) == code
 
@@ -45,7 +53,9 @@ def test_parse_contribution_rejects_a_mismatched_label():
         layout.parse_contribution("A．やや貢献している")
 
 
-@pytest.mark.parametrize(("cell", "code"), [("４－４－１", "4-4-1"), ("1-4-3", "1-4-3"), ("川崎区", "川崎区"), ("麻生区", "麻生区")])
+@pytest.mark.parametrize(
+    ("cell", "code"), [("４－４－１", "4-4-1"), ("1-4-3", "1-4-3"), ("川崎区", "川崎区"), ("麻生区", "麻生区")]
+)
 def test_policy_codes(cell, code):
     assert layout.is_policy_code(cell)
     assert layout.normalise_policy_code(cell) == code
@@ -57,9 +67,15 @@ def test_not_policy_codes(cell):
 
 
 def test_section_rows():
-    assert layout.parse_pillar("【取組方針Ⅱ】強みと魅力を活かした世界的プレゼンスの向上") == ("Ⅱ", "強みと魅力を活かした世界的プレゼンスの向上")
+    assert layout.parse_pillar("【取組方針Ⅱ】強みと魅力を活かした世界的プレゼンスの向上") == (
+        "Ⅱ",
+        "強みと魅力を活かした世界的プレゼンスの向上",
+    )
     assert layout.parse_pillar("【取組方針III】多様性") == ("Ⅲ", "多様性")
-    assert layout.parse_direction("　取組の方向性２　海外から人を川崎にひきつけるまちづくり") == (2, "海外から人を川崎にひきつけるまちづくり")
+    assert layout.parse_direction("　取組の方向性２　海外から人を川崎にひきつけるまちづくり") == (
+        2,
+        "海外から人を川崎にひきつけるまちづくり",
+    )
     assert layout.parse_subarea("　　③戦略的な情報発信") == (3, "戦略的な情報発信")
     assert layout.parse_direction("示した取組の方向性に沿って") is None
 

@@ -29,8 +29,9 @@ def test_results_come_back_in_order_with_the_exceptions_raised():
 
 def test_a_call_over_the_memory_limit_is_refused_as_too_large():
     (result,) = run_bounded(bytearray, [(400 * 2**20,)], FileLimits(64, 30))
-    assert result == LimitExceeded("too large to read: needs more than 64 MB of memory "
-                                   "(the limit per file; KAWASAKI_FILE_MEMORY_MB sets it)")
+    assert result == LimitExceeded(
+        "too large to read: needs more than 64 MB of memory (the limit per file; KAWASAKI_FILE_MEMORY_MB sets it)"
+    )
     (small,) = run_bounded(bytearray, [(16 * 2**20,)], FileLimits(64, 30))
     assert len(small) == 16 * 2**20
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.extract.text.merged_cells import Fragment, PrintedRow, resolve
 from pipeline.extract.records import SheetError
+from pipeline.extract.text.merged_cells import Fragment, PrintedRow, resolve
 
 
 def full(number, name, line=1):
@@ -16,8 +16,12 @@ def orphan(text, ward=None, line=1, boundary=False):
 
 def bundle(after_row, number, name, description, plan):
     out = [] if number is None else [Fragment(after_row, 1, "number", str(number), number)]
-    return out + [Fragment(after_row, 2, "name", name), Fragment(after_row, 3, "text", description),
-                  Fragment(after_row, 4, "text", plan)]
+    return [
+        *out,
+        Fragment(after_row, 2, "name", name),
+        Fragment(after_row, 3, "text", description),
+        Fragment(after_row, 4, "text", plan),
+    ]
 
 
 def test_missing_numbers_fill_the_gap_in_order():
@@ -30,22 +34,40 @@ def test_orphans_take_the_merged_cells_printed_after_them():
     fragments = bundle(3, None, "港湾の取組", "港湾の見学会と施設", "港湾の計画")
     resolved = resolve(rows, fragments, "x")
     assert [(r.initiative_no, r.sub_row, r.initiative_name) for r in resolved] == [
-        (1, 1, "a"), (2, 1, "港湾の取組"), (2, 2, "港湾の取組"), (3, 1, "c")]
+        (1, 1, "a"),
+        (2, 1, "港湾の取組"),
+        (2, 2, "港湾の取組"),
+        (3, 1, "c"),
+    ]
     assert (resolved[1].description, resolved[1].plan_fy) == ("港湾の見学会と施設", "港湾の計画")
 
 
 def test_a_run_of_ward_rows_splits_where_the_ward_order_restarts():
-    rows = [full(1, "a"), *(orphan("冊子を配布", ward=w) for w in (0, 1, 2)), *(orphan("案内板を設置", ward=w) for w in (0, 2)), full(4, "d")]
-    fragments = bundle(6, 2, "冊子の配布", "冊子を配布します", "冊子") + bundle(6, 3, "案内板の設置", "案内板を設置します", "案内板")
+    rows = [
+        full(1, "a"),
+        *(orphan("冊子を配布", ward=w) for w in (0, 1, 2)),
+        *(orphan("案内板を設置", ward=w) for w in (0, 2)),
+        full(4, "d"),
+    ]
+    fragments = bundle(6, 2, "冊子の配布", "冊子を配布します", "冊子") + bundle(
+        6, 3, "案内板の設置", "案内板を設置します", "案内板"
+    )
     resolved = resolve(rows, fragments, "x")
     assert [r.initiative_no for r in resolved] == [1, 2, 2, 2, 3, 3, 4]
     assert resolved[4].initiative_name == "案内板の設置"
 
 
 def test_unnumbered_merged_cells_go_to_the_initiative_they_resemble():
-    rows = [full(1, "a"), orphan("多言語の案内板を区役所に設置"), full(3, "c"), orphan("子育てサロンを地区ごとに開催"), full(5, "e")]
+    rows = [
+        full(1, "a"),
+        orphan("多言語の案内板を区役所に設置"),
+        full(3, "c"),
+        orphan("子育てサロンを地区ごとに開催"),
+        full(5, "e"),
+    ]
     fragments = bundle(5, None, "子育てサロンの開催", "子育てサロンを開催します", "サロン") + bundle(
-        5, None, "案内板の多言語化", "多言語の案内板を設置します", "案内板")
+        5, None, "案内板の多言語化", "多言語の案内板を設置します", "案内板"
+    )
     resolved = resolve(rows, fragments, "x")
     assert resolved[1].initiative_name == "案内板の多言語化"
     assert resolved[3].initiative_name == "子育てサロンの開催"

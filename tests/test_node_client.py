@@ -12,7 +12,6 @@ import shutil
 import subprocess
 
 import duckdb
-
 from conftest import REPO
 
 NODE_MODULES = REPO / ".tools" / "node" / "node_modules"
@@ -23,8 +22,9 @@ DOCUMENTED_PATH = "warehouse/kawasaki_policy.duckdb"
 def plain(row: dict) -> dict:
     """Numbers as floats: the Node client's JSON gives a BIGINT as a string."""
     number = re.compile(r"-?[0-9]+(\.[0-9]+)?")
-    return {k: float(v) if isinstance(v, (int, float)) or (isinstance(v, str) and number.fullmatch(v)) else v
-            for k, v in row.items()}
+    return {
+        k: float(v) if isinstance(v, (int, float)) or (isinstance(v, str) and number.fullmatch(v)) else v for k, v in row.items()
+    }
 
 
 def readme_script() -> str:
@@ -42,13 +42,18 @@ def test_the_node_client_reads_the_published_warehouse_read_only(built_warehouse
     before = hashlib.sha256(built_warehouse.read_bytes()).hexdigest()
     # A read-write connection would need the file to itself: this one runs while another process reads.
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        result = subprocess.run(["node", str(path)], env={**os.environ, "NODE_PATH": str(NODE_MODULES)},
-                                capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            ["node", str(path)], env={**os.environ, "NODE_PATH": str(NODE_MODULES)}, capture_output=True, text=True, timeout=120
+        )
         assert result.returncode == 0, result.stderr[-2000:]
         marts_line, trend_line = result.stdout.strip().splitlines()
         marts = [row["table_name"] for row in json.loads(marts_line)]
-        assert marts == [name for (name,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name").fetchall()]
+        assert marts == [
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() where schema_name = 'marts' order by table_name"
+            ).fetchall()
+        ]
         assert {"fct_evaluation", "dim_bureau", "mart_attainment_trend"} <= set(marts)
         sql = re.search(r"runAndReadAll\(`(.*?)`\)", script, re.S).group(1)
         cursor = con.execute(sql)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pdfplumber
 import pytest
-
 from conftest import comparable
+
 from pipeline.extract.pdf import read_pdf_sheet
 from pipeline.extract.pdf.page import GridRow, read_page
 from pipeline.extract.records import Sheet

@@ -63,12 +63,18 @@ def test_a_break_at_any_position_reads_back(excerpt: Sheet, tmp_path: Path, prod
 
 
 @pytest.mark.parametrize("producer", PRODUCERS)
-def test_breaks_inside_rows_and_initiatives_on_every_page_of_the_whole_sheet(fy2022_sheet: Sheet, tmp_path: Path, producer: str) -> None:
+def test_breaks_inside_rows_and_initiatives_on_every_page_of_the_whole_sheet(
+    fy2022_sheet: Sheet, tmp_path: Path, producer: str
+) -> None:
     # A4 pages hold a third of an A3 page: breaks fall wherever the rows end, inside initiatives and
     # rows alike, besides a cut row inside a merged initiative (61's fourth ward row). The producers
     # that leave out the rules at a break also print the header on the first page only.
-    layout = replace(PRODUCERS[producer], page_size=A4_LANDSCAPE, split_rows=frozenset({(61, 4), (32, 1)}),
-                     repeat_header=PRODUCERS[producer].cut_rules)
+    layout = replace(
+        PRODUCERS[producer],
+        page_size=A4_LANDSCAPE,
+        split_rows=frozenset({(61, 4), (32, 1)}),
+        repeat_header=PRODUCERS[producer].cut_rules,
+    )
     _read_back(fy2022_sheet, layout, tmp_path / "whole.pdf")
 
 
@@ -85,8 +91,18 @@ SECTIONS = (SectionRow(1, "pillar", "Ⅰ", "柱"), SectionRow(1, "direction", 1,
 
 def _row(page: int, band: int, number: str, *, graded: bool = True, shared_with: GridRow | None = None, **texts: str) -> GridRow:
     """A grid row; `shared_with` gives it that row's merged cells (the same printed cells)."""
-    own = {"project_name": "事業", "policy_code": "１－１－１", "results": "実績", "reason": "理由", "future_direction": "方向性",
-           "bureau": "総務企画局", "initiative_name": "取組", "description": "内容", "plan_fy": "計画", **texts}
+    own = {
+        "project_name": "事業",
+        "policy_code": "１－１－１",
+        "results": "実績",
+        "reason": "理由",
+        "future_direction": "方向性",
+        "bureau": "総務企画局",
+        "initiative_name": "取組",
+        "description": "内容",
+        "plan_fy": "計画",
+        **texts,
+    }
     if graded:
         own = {"achievement_code": "３．ほぼ目標どおり", "contribution_code": "A．貢献している", **own}
     cells = {}
@@ -102,7 +118,10 @@ def _row(page: int, band: int, number: str, *, graded: bool = True, shared_with:
 def test_a_continuation_after_a_section_row_cannot_be_placed() -> None:
     first = PageTable(1, TITLE, (*SECTIONS, _row(1, 3, "1"), SectionRow(1, "subarea", 2, "次の分野")))
     second = PageTable(2, TITLE, (_row(2, 0, "", graded=False, results="続き"),))
-    with pytest.raises(SheetError, match=r"^x\.pdf, page 2: the first row has no initiative number \(No\.\) of its own, but the page before ends with a section row \(次の分野 after No\. 1\)"):
+    with pytest.raises(
+        SheetError,
+        match=r"^x\.pdf, page 2: the first row has no initiative number \(No\.\) of its own, but the page before ends with a section row \(次の分野 after No\. 1\)",
+    ):
         assemble_sheet("x.pdf", [first, second])
 
 
@@ -126,7 +145,10 @@ def test_a_graded_row_after_the_break_is_the_next_sub_row_of_the_merged_initiati
     second = PageTable(2, TITLE, (continuation, _row(2, 1, "", shared_with=continuation, policy_code="中原区")))
     sheet = assemble_sheet("x.pdf", [first, second])
     assert [(row.initiative_no, row.sub_row, row.policy_code, row.initiative_name) for row in sheet.rows] == [
-        (5, 1, "1-1-1", "取組"), (5, 2, "幸区", "取組"), (5, 3, "中原区", "取組")]
+        (5, 1, "1-1-1", "取組"),
+        (5, 2, "幸区", "取組"),
+        (5, 3, "中原区", "取組"),
+    ]
     assert [row.source_page for row in sheet.rows] == [1, 2, 2]
 
 
@@ -183,4 +205,6 @@ def test_a_page_without_a_header_takes_only_the_same_columns() -> None:
 
 
 def test_a_frame_around_the_page_is_not_the_table(excerpt: Sheet, tmp_path: Path) -> None:
-    _read_back(excerpt, replace(PRODUCERS["split_closed"], page_frame=True, split_rows=frozenset({(61, 2)})), tmp_path / "framed.pdf")
+    _read_back(
+        excerpt, replace(PRODUCERS["split_closed"], page_frame=True, split_rows=frozenset({(61, 2)})), tmp_path / "framed.pdf"
+    )

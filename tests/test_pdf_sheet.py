@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+from conftest import FY2022_PDF, FY2022_TEXT
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
@@ -15,9 +16,7 @@ from pipeline.extract.glyphs import canonical_text
 from pipeline.extract.layout import compact, join_text
 from pipeline.extract.pdf import read_pdf_sheet
 from pipeline.extract.records import ROW_FIELDS, Sheet, SheetError
-from conftest import FY2022_PDF, FY2022_TEXT
 from tests.pdf_fixtures import A3_LANDSCAPE, A4_LANDSCAPE, PdfLayout, write_sheet_pdf
-
 
 # Page layouts the generated variants test, each with the rows it must put on a page break:
 # between an initiative's sub-rows (46's merged text runs on past the break, 61's does not), and
@@ -85,7 +84,8 @@ def test_fy2022_fixture_matches_the_text_export(fy2022_pdf: Sheet) -> None:
         f"No. {pdf_row.initiative_no} ({pdf_row.sub_row}) {name}: pdf {getattr(pdf_row, name)!r} text {getattr(text_row, name)!r}"
         for pdf_row, text_row in zip(fy2022_pdf.rows, text.rows)
         for name in ROW_FIELDS
-        if name not in ("source_file", "source_page") and _comparable(getattr(pdf_row, name)) != _comparable(getattr(text_row, name))
+        if name not in ("source_file", "source_page")
+        and _comparable(getattr(pdf_row, name)) != _comparable(getattr(text_row, name))
     ]
     assert differences == []
 
@@ -194,12 +194,17 @@ def test_fy2022_fixture_gives_logical_lines(fy2022_pdf: Sheet) -> None:
     assert "マッチング数：85件以上" in first.plan_fy.split("\n")
     results = first.results.split("\n")
     assert results[0] == "ほぼ目標どおり達成できました。"
-    assert results[1].startswith("・新たな国の支援策の獲得や活用の取組の推進については、") and results[1].endswith("加速しました。")
+    assert results[1].startswith("・新たな国の支援策の獲得や活用の取組の推進については、") and results[1].endswith(
+        "加速しました。"
+    )
     assert "HICity・羽田エアポートガーデン" in first.results  # a full line ending 「ガーデ」, not a bullet 「・」
     no24 = next(row for row in fy2022_pdf.rows if row.initiative_no == 24)
     # 「…（入場者数：23,000人」 / 「）」, but a full plan line does not run on into a 「label：value」 line
     assert no24.results.split("\n")[0].endswith("実施しました。（入場者数：23,000人）")
-    assert no24.plan_fy.split("\n")[-2:] == ["●アジア諸国の民族音楽・舞踊等による「アジア交流音楽祭」の開催入場者", "数：50,000人以上"]
+    assert no24.plan_fy.split("\n")[-2:] == [
+        "●アジア諸国の民族音楽・舞踊等による「アジア交流音楽祭」の開催入場者",
+        "数：50,000人以上",
+    ]
 
 
 def _chars(text: str, x0: float, widths: dict[str, float], size: float = 6.0, top: float = 0.0) -> list:
@@ -219,13 +224,13 @@ def test_a_line_is_full_when_the_next_lines_start_would_not_have_fitted() -> Non
     narrow = {c: 3.0 for c in "0123456789,abc"}
     # A cell from x = 0 to 100, text padded 1 on the left: 98 of room, 16 full-width characters (96).
     lines = [
-        _chars("あ" * 16, 1.0, narrow),          # gap 2: full
-        _chars("い" * 15, 1.0, narrow),          # gap 8: more than a character, so a hard break
-        _chars("う" * 15 + "、", 1.0, narrow),   # 「、」 reaches past the edge: full (it hangs)
-        _chars("え" * 14, 1.0, narrow),          # gap 14, but the next line starts 「（222件）」: 「（222」 needs 15
+        _chars("あ" * 16, 1.0, narrow),  # gap 2: full
+        _chars("い" * 15, 1.0, narrow),  # gap 8: more than a character, so a hard break
+        _chars("う" * 15 + "、", 1.0, narrow),  # 「、」 reaches past the edge: full (it hangs)
+        _chars("え" * 14, 1.0, narrow),  # gap 14, but the next line starts 「（222件）」: 「（222」 needs 15
         _chars("（222件）お", 1.0, narrow),
         _chars("か" * 14 + "abc", 1.0, narrow),  # gap 5: full
-        _chars("abc d", 1.0, narrow),            # the last line: measured against one character
+        _chars("abc d", 1.0, narrow),  # the last line: measured against one character
     ]
     assert wraps(lines, 0.0, 100.0, 6.0) == (True, False, True, True, False, True, False)
 
@@ -247,10 +252,16 @@ def test_text_wrapped_at_the_column_reads_back_as_its_logical_lines(fy2022_pdf: 
     sentence = "多様な活動団体等と協働し、誰もが身近に音楽を楽しめる環境づくりを進めることで、まちに音楽があふれ市民の豊かな心を育みます。"
     logical = {
         "results": [sentence * 2, "短い行です。", "●" + sentence, "（1）" + sentence[:20]],
-        "plan_fy": ["●アジア諸国の民族音楽と舞踊による交流音楽祭の開催に向けた関係団体との調整及び広報の実施について", "入場者数：50,000人以上", "・事業実施"],
+        "plan_fy": [
+            "●アジア諸国の民族音楽と舞踊による交流音楽祭の開催に向けた関係団体との調整及び広報の実施について",
+            "入場者数：50,000人以上",
+            "・事業実施",
+        ],
     }
     width = {name: dict(COLUMNS)[name] - 2 * PADDING for name in logical}
-    printed = {name: [piece for line in lines for piece in _wrap(line, width[name], FONT_SIZE)] for name, lines in logical.items()}
+    printed = {
+        name: [piece for line in lines for piece in _wrap(line, width[name], FONT_SIZE)] for name, lines in logical.items()
+    }
     assert len(printed["results"]) > len(logical["results"]) and len(printed["plan_fy"]) > len(logical["plan_fy"])
     row = replace(fy2022_pdf.rows[0], **{name: "\n".join(lines) for name, lines in printed.items()})
     path = tmp_path / "wrapped.pdf"
@@ -272,7 +283,9 @@ def test_a_scan_without_a_text_layer_is_refused_with_advice(tmp_path: Path) -> N
         canvas.drawImage(ImageReader(Image.new("L", (400, 280), 200)), 20, 20, width=1150, height=800)
         canvas.showPage()
     canvas.save()
-    with pytest.raises(SheetError, match=r"^scan\.pdf: the PDF has no text layer \(a scan\?\): run it through OCR first \(e\.g\. `ocrmypdf"):
+    with pytest.raises(
+        SheetError, match=r"^scan\.pdf: the PDF has no text layer \(a scan\?\): run it through OCR first \(e\.g\. `ocrmypdf"
+    ):
         read_pdf_sheet(path)
     with pytest.raises(SheetError, match=r"no text layer"):
         first_page_text(path)
@@ -296,4 +309,6 @@ def test_pages_turned_by_rotate_and_wrapped_as_form_xobjects_read_the_same(tmp_p
     path = tmp_path / "turned.pdf"
     turned.save(path)
     expected = read_pdf_sheet(original).rows
-    assert [replace(row, source_file="") for row in read_pdf_sheet(path).rows] == [replace(row, source_file="") for row in expected]
+    assert [replace(row, source_file="") for row in read_pdf_sheet(path).rows] == [
+        replace(row, source_file="") for row in expected
+    ]

@@ -18,13 +18,16 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import FIXTURES, FY2022_TEXT, REPO, comparable, run_pipeline
+
 from pipeline.extract import read_sheet
 
 # The PDF built for each producer, and its others that must read to exactly the same rows.
 BUILT = {"calc": "r04_sheet_calc.pdf", "chromium": "r04_sheet_chromium_splits.pdf"}
-SAME_ROWS = {"r04_sheet_calc_splits.pdf": "r04_sheet_calc.pdf", "r04_sheet_chromium_rowsplit.pdf": "r04_sheet_chromium_splits.pdf"}
+SAME_ROWS = {
+    "r04_sheet_calc_splits.pdf": "r04_sheet_calc.pdf",
+    "r04_sheet_chromium_rowsplit.pdf": "r04_sheet_chromium_splits.pdf",
+}
 
 
 @pytest.fixture(scope="module", params=sorted(BUILT))
@@ -47,14 +50,20 @@ def marts(path: Path) -> dict[str, tuple[list[str], list[tuple]]]:
     """Every table of the marts schema: its columns but source_*, and its rows in a fixed order."""
     con = duckdb.connect(str(path), read_only=True)
     try:
-        tables = [name for (name,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
+        tables = [
+            name
+            for (name,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()
+        ]
         out = {}
         for table in tables:
-            columns = [name for (name,) in con.execute(
-                "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? order by column_index",
-                [table],
-            ).fetchall() if not name.startswith("source_")]
+            columns = [
+                name
+                for (name,) in con.execute(
+                    "select column_name from duckdb_columns() where schema_name = 'marts' and table_name = ? order by column_index",
+                    [table],
+                ).fetchall()
+                if not name.startswith("source_")
+            ]
             rows = con.execute(f'select {", ".join(columns)} from marts."{table}"').fetchall()
             out[table] = (columns, sorted((comparable(row) for row in rows), key=repr))
         return out
@@ -72,8 +81,11 @@ def test_the_pdf_builds_the_same_warehouse_as_the_text_export(built_warehouse: P
         if (pdf_columns, pdf_rows) != (columns, rows):
             only_text = [row for row in rows if row not in pdf_rows]
             only_pdf = [row for row in pdf_rows if row not in rows]
-            differences[table] = {"columns": (columns, pdf_columns) if pdf_columns != columns else None,
-                                  "text only": only_text[:3], "pdf only": only_pdf[:3]}
+            differences[table] = {
+                "columns": (columns, pdf_columns) if pdf_columns != columns else None,
+                "text only": only_text[:3],
+                "pdf only": only_pdf[:3],
+            }
     assert differences == {}
 
 

@@ -42,11 +42,16 @@ def html(report) -> str:
 
 # ------------------------------------------------------------------------------------------ the page
 
+
 def test_report_has_every_section_in_japanese_and_english(html):
     for section in SECTIONS:
         assert f'<section id="{section}">' in html
-    for ja, en in [("達成度の推移", "Attainment trend"), ("担当局別の達成度", "Achievement grades per bureau"),
-                   ("目標を下回った取組", "Initiatives below target"), ("KPI目標と実績", "KPI targets against stated actuals")]:
+    for ja, en in [
+        ("達成度の推移", "Attainment trend"),
+        ("担当局別の達成度", "Achievement grades per bureau"),
+        ("目標を下回った取組", "Initiatives below target"),
+        ("KPI目標と実績", "KPI targets against stated actuals"),
+    ]:
         assert re.search(rf"<h2>{ja}<span class=\"en\">{en}</span></h2>", html), ja
     # One fiscal year: no added/dropped section (whether or not the crosswalk mart exists).
     assert 'id="changes"' not in html
@@ -75,9 +80,14 @@ def test_kpi_attainment_is_shown_per_year_and_pillar_as_the_trend_mart_counts_it
     table = html.split('<table class="kpi-trend">')[1].split("</table>")[0]
     rows = re.findall(r"<tr><td>2022</td><td>(.*?)</td>(.*?)</tr>", table)
     assert len(rows) == 4 and rows[0][0].startswith("計画全体")
-    for grouping, label, targets, with_actual, met, share in counts:
+    for _grouping, label, targets, with_actual, met, share in counts:
         cells = next(cells for name, cells in rows if name.startswith(label))
-        assert re.findall(r'<td class="num">([^<]*)</td>', cells)[:4] == [str(targets), str(with_actual), str(met), f"{share:.1%}"]
+        assert re.findall(r'<td class="num">([^<]*)</td>', cells)[:4] == [
+            str(targets),
+            str(with_actual),
+            str(met),
+            f"{share:.1%}",
+        ]
     plan = counts[-1]
     assert plan[2] > plan[3] > plan[4] > 0  # the plan's targets, those with an actual, those met
     summary = html.split('<section id="summary">')[1].split("</section>")[0]
@@ -87,9 +97,13 @@ def test_kpi_attainment_is_shown_per_year_and_pillar_as_the_trend_mart_counts_it
 def test_bureaus_across_the_years_with_one_sheet_say_changes_come_with_the_second(built_warehouse, html):
 
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        bureaus = {key: (rows, share) for key, rows, share in con.execute(
-            "select group_id, evaluation_rows, share_on_or_above_target from marts.mart_attainment_trend "
-            "where grouping = 'bureau'").fetchall()}
+        bureaus = {
+            key: (rows, share)
+            for key, rows, share in con.execute(
+                "select group_id, evaluation_rows, share_on_or_above_target from marts.mart_attainment_trend "
+                "where grouping = 'bureau'"
+            ).fetchall()
+        }
     section = html.split('<section id="bureaus">')[1].split("</section>")[0]
     table = section.split('<table class="bureau-years">')[1].split("</table>")[0]
     rows = dict(re.findall(r'<tr data-bureau="([^"]+)">(.*?)</tr>', table))
@@ -107,8 +121,10 @@ def test_a_missing_english_label_falls_back_to_the_japanese(built_warehouse, tmp
     shutil.copyfile(built_warehouse, path)
     with duckdb.connect(str(path)) as con:  # a bureau and a pillar the seeds have no English for yet
         con.execute("update marts.dim_bureau set name_en = null where name_ja = '市民文化局'")
-        con.execute("update marts.mart_attainment_trend set group_label_en = null "
-                    "where group_label_ja = '市民文化局' or group_id = '3-II'")
+        con.execute(
+            "update marts.mart_attainment_trend set group_label_en = null "
+            "where group_label_ja = '市民文化局' or group_id = '3-II'"
+        )
     html = render_report(read_report_data(path)).html
     assert "None" not in html
     bureaus = re.search(r'<svg id="chart-bureaus".*?</svg>', html, re.S).group(0)
@@ -125,8 +141,27 @@ def test_kpi_value_labels_stay_clear_of_the_100_percent_line():
     from pipeline.report.data import KpiRow
 
     ratios = [-0.3, 0.5, 0.9, 0.93, 0.97, 0.99, 1.0, 1.05, 1.4, 2.6]
-    rows = [KpiRow(2022, no, 1, "取組", f"指標{no}", "目標", ">=", Decimal(100), "件", Decimal(100) * Decimal(str(r)),
-                   "実績", no == 3, r, r >= 1, "met" if r >= 1 else "not met", "plan") for no, r in enumerate(ratios, 1)]
+    rows = [
+        KpiRow(
+            2022,
+            no,
+            1,
+            "取組",
+            f"指標{no}",
+            "目標",
+            ">=",
+            Decimal(100),
+            "件",
+            Decimal(100) * Decimal(str(r)),
+            "実績",
+            no == 3,
+            r,
+            r >= 1,
+            "met" if r >= 1 else "not met",
+            "plan",
+        )
+        for no, r in enumerate(ratios, 1)
+    ]
     with charts._chart_style():
         figure = charts.kpi_ratio_figure(rows)
         (ax,) = figure.axes
@@ -210,6 +245,7 @@ def test_missing_warehouse_is_one_line(tmp_path):
 
 # ------------------------------------------------------------------------------------------ several years
 
+
 @pytest.fixture(scope="module")
 def two_year_report(built_warehouse, tmp_path_factory) -> str:
     path = tmp_path_factory.mktemp("two_years") / "kawasaki_policy.duckdb"
@@ -235,8 +271,9 @@ def test_several_years_show_lines_and_initiatives_added_and_dropped(two_year_rep
     # Per bureau: both years' shares and the change, 港湾局 down 10 points (add_derived_year).
     table = html.split('<table class="bureau-years">')[1].split("</table>")[0]
     rows = dict(re.findall(r'<tr data-bureau="([^"]+)">(.*?)</tr>', table))
-    changes = {key: re.search(r'<td class="num change[^"]*" data-year="2023">([^<]*)</td>', row).group(1)
-               for key, row in rows.items()}
+    changes = {
+        key: re.search(r'<td class="num change[^"]*" data-year="2023">([^<]*)</td>', row).group(1) for key, row in rows.items()
+    }
     assert changes.pop("港湾局") == "-10.0 pt"
     assert set(changes.values()) == {"+0.0 pt"}
     assert '<td class="num change down" data-year="2023">-10.0 pt</td>' in rows["港湾局"]
@@ -249,8 +286,10 @@ def test_without_the_crosswalk_mart_there_is_no_added_dropped_section(built_ware
     shutil.copyfile(built_warehouse, path)
     add_derived_year(path)
     with duckdb.connect(str(path)) as con:
-        (kind,) = con.execute("select table_type from information_schema.tables "
-                              "where table_schema = 'marts' and table_name = 'mart_initiative_crosswalk'").fetchone()
+        (kind,) = con.execute(
+            "select table_type from information_schema.tables "
+            "where table_schema = 'marts' and table_name = 'mart_initiative_crosswalk'"
+        ).fetchone()
         con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} marts.mart_initiative_crosswalk")
     data = read_report_data(path)
     assert len(data.years) == 2 and data.changes is None and data.year_pairs is None
@@ -258,8 +297,10 @@ def test_without_the_crosswalk_mart_there_is_no_added_dropped_section(built_ware
 
 # ------------------------------------------------------------------------------------------ Chromium
 
-def chromium_screenshot(page: Path, png: Path, width: int, height: int, fragment: str = "",
-                        wait_ms: int | None = None) -> list[str]:
+
+def chromium_screenshot(
+    page: Path, png: Path, width: int, height: int, fragment: str = "", wait_ms: int | None = None
+) -> list[str]:
     """Screenshot ``page`` in headless Chromium; the URLs the page requested over the network.
 
     Requests are read from Chromium's net log: the page's own have an initiator (``null`` for a
@@ -269,13 +310,29 @@ def chromium_screenshot(page: Path, png: Path, width: int, height: int, fragment
     assert Path(CHROMIUM).exists(), "chromium is missing: apt-get install chromium (make test installs it)"
     netlog = png.with_suffix(".netlog.json")
     profile = png.parent / f"{png.stem}-profile"
-    result = subprocess.run([
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--hide-scrollbars",
-        f"--user-data-dir={profile}", f"--screenshot={png}", f"--window-size={width},{height}",
-        f"--log-net-log={netlog}", "--host-resolver-rules=MAP * ~NOTFOUND",
-        *([f"--virtual-time-budget={wait_ms}"] if wait_ms else []), page.as_uri() + fragment,
-    ], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            f"--screenshot={png}",
+            f"--window-size={width},{height}",
+            f"--log-net-log={netlog}",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            *([f"--virtual-time-budget={wait_ms}"] if wait_ms else []),
+            page.as_uri() + fragment,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0 and png.is_file(), result.stderr[-2000:]
     log = json.loads(netlog.read_text())
     kinds = {code: name for name, code in log["constants"]["logEventTypes"].items()}
@@ -322,19 +379,17 @@ def test_every_chart_is_drawn_and_japanese_has_glyphs(report, html, tmp_path):
     assert len(svgs) == len(charts) >= 3
     boxes = [(24 + (i % 2) * (BOX_W + 20), 24 + (i // 2) * (BOX_H + 20)) for i in range(len(svgs))]
     probe_top = boxes[-1][1] + BOX_H + 40
-    body = "".join(
-        f'<div class="box" style="left:{x}px;top:{y}px">{svg}</div>' for (x, y), svg in zip(boxes, svgs)
-    ) + "".join(
+    body = "".join(f'<div class="box" style="left:{x}px;top:{y}px">{svg}</div>' for (x, y), svg in zip(boxes, svgs)) + "".join(
         f'<div class="probe" style="left:{24 + i * 300}px;top:{probe_top}px">{word}</div>' for i, word in enumerate(PROBES)
     )
     canary = "https://canary.invalid/pixel.png"
     page = tmp_path / "charts.html"
     page.write_text(
-        f"<!DOCTYPE html><html lang=\"ja\"><head><meta charset=\"utf-8\">{style}<style>"
+        f'<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8">{style}<style>'
         f".box{{position:absolute;width:{BOX_W}px;height:{BOX_H}px}} .box svg.chart{{width:100%;height:100%}}"
         f".probe{{position:absolute;width:260px;height:120px;font-size:96px;line-height:120px}}"
         f"</style></head><body>{body}"
-        f"<img src=\"{canary}\" alt=\"\" style=\"position:absolute;left:0;top:0;width:1px\"></body></html>",
+        f'<img src="{canary}" alt="" style="position:absolute;left:0;top:0;width:1px"></body></html>',
         encoding="utf-8",
     )
     height = probe_top + 160

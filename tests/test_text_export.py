@@ -4,12 +4,11 @@ the document, one for each quirk of the export listed in tests/fixtures/README.m
 from collections import Counter
 
 import pytest
+from conftest import FY2022_TEXT
 
 from pipeline.extract import layout
 from pipeline.extract.records import ROW_FIELDS, SheetError
 from pipeline.extract.text import parse_text_export
-
-from conftest import FY2022_TEXT
 
 
 def row(sheet, no, sub=1):
@@ -85,7 +84,9 @@ def test_cells_sharing_a_line_are_split(fy2022_sheet):
 
 def test_rows_printed_without_their_number(fy2022_sheet):
     assert [row(fy2022_sheet, n).initiative_name for n in (33, 34, 35)] == [
-        "市制100周年記念事業", "シティプロモーション推進事業", "映像のまち・かわさき推進事業",
+        "市制100周年記念事業",
+        "シティプロモーション推進事業",
+        "映像のまち・かわさき推進事業",
     ]
     assert (row(fy2022_sheet, 33).subarea_no, row(fy2022_sheet, 33).subarea_title) == (3, "戦略的な情報発信")
     assert [row(fy2022_sheet, n).bureau for n in (33, 34, 35)] == ["総務企画局", "総務企画局", "市民文化局"]
@@ -112,9 +113,19 @@ def test_merged_cells_printed_after_the_rows_of_later_initiatives(fy2022_sheet):
     assert first.plan_fy.startswith("●外国人高齢者支援の実施") and first.plan_fy.endswith("・多様な講座等の実施")
     assert (first.pillar, first.direction_no, first.subarea_no) == ("Ⅲ", 1, 1)
     assert (first.project_name, first.policy_code, first.achievement_code, first.contribution_code, first.bureau) == (
-        "生涯現役対策事業", "1-4-3", 3, "A", "健康福祉局")
+        "生涯現役対策事業",
+        "1-4-3",
+        3,
+        "A",
+        "健康福祉局",
+    )
     assert (second.project_name, second.policy_code, second.achievement_code, second.contribution_code, second.bureau) == (
-        "社会教育振興事業", "2-3-2", 4, "B", "教育委員会事務局")
+        "社会教育振興事業",
+        "2-3-2",
+        4,
+        "B",
+        "教育委員会事務局",
+    )
 
 
 def test_ward_initiatives_printed_back_to_back(fy2022_sheet):
@@ -138,7 +149,14 @@ def test_merged_cells_of_two_initiatives_interleaved(fy2022_sheet):
     r84 = row(fy2022_sheet, 84)
     assert r84.initiative_name == "乳幼児保護者への子育て情報の発信"
     assert same(r84.description, "ルビ付きや多言語による子育てガイドブックの配布により外国人市民の子育てを支援します。")
-    assert [r.policy_code for r in fy2022_sheet.rows if r.initiative_no == 84] == ["川崎区", "中原区", "高津区", "宮前区", "多摩区", "麻生区"]
+    assert [r.policy_code for r in fy2022_sheet.rows if r.initiative_no == 84] == [
+        "川崎区",
+        "中原区",
+        "高津区",
+        "宮前区",
+        "多摩区",
+        "麻生区",
+    ]
 
 
 def test_merged_cells_without_a_number_pages_later(fy2022_sheet):
@@ -174,7 +192,12 @@ def test_other_years_and_a_byte_order_mark():
     (only,) = sheet.rows
     assert (only.initiative_no, only.initiative_name, only.project_name, only.bureau) == (1, "取組の名前", "事務事業", "港湾局")
     assert (only.description, only.plan_fy, only.results, only.reason, only.future_direction) == (
-        "内容です。", "・計画", "実績", "理由です。", "方向性です。")
+        "内容です。",
+        "・計画",
+        "実績",
+        "理由です。",
+        "方向性です。",
+    )
 
 
 @pytest.mark.parametrize(
@@ -216,8 +239,11 @@ def test_text_cells_give_their_logical_lines(fy2022_sheet):
     )
     plan = r.plan_fy.split("\n")
     assert "∘クラスター化推進事業を中心とする域内外への産業波及に向けた取組の推進" in plan  # 「…取組の」 / 「推進」
-    assert plan[:3] == ["●キングスカイフロント域内外の連携促進に向けた取組", "∘特区制度等の国の支援策等を活用した取組の推進",
-                        "・新たな国の支援策の獲得や活用の取組"]  # short lines, and a full one before a bullet
+    assert plan[:3] == [
+        "●キングスカイフロント域内外の連携促進に向けた取組",
+        "∘特区制度等の国の支援策等を活用した取組の推進",
+        "・新たな国の支援策の獲得や活用の取組",
+    ]  # short lines, and a full one before a bullet
     assert r.results.split("\n")[0] == "ほぼ目標どおり達成できました。"
     # 「…相談の実」 / 「施」 is one line; the target after it stays a line of its own
     plan = row(fy2022_sheet, 67).plan_fy.split("\n")
@@ -254,14 +280,27 @@ def test_plan_keeps_target_lines_apart():
     though that is full; a target line wrapped inside its own label does join up."""
     from pipeline.extract.text.wraps import SoftWraps
 
-    plan = "\n".join(["●" + "あ" * 30, "相談件数：500件以上", "・" + "い" * 30, "10:00から開始",
-                      "キングスカイフロントにおけるインキュベーション施設への累計入居企業", "数：14社以上"])
+    plan = "\n".join(
+        [
+            "●" + "あ" * 30,
+            "相談件数：500件以上",
+            "・" + "い" * 30,
+            "10:00から開始",
+            "キングスカイフロントにおけるインキュベーション施設への累計入居企業",
+            "数：14社以上",
+        ]
+    )
     wraps = SoftWraps({"plan_fy": [plan], "results": [plan]})
     assert wraps.join("plan_fy", plan).split("\n") == [
-        "●" + "あ" * 30, "相談件数：500件以上", "・" + "い" * 30 + "10:00から開始", "キングスカイフロントにおけるインキュベーション施設への累計入居企業数：14社以上",
+        "●" + "あ" * 30,
+        "相談件数：500件以上",
+        "・" + "い" * 30 + "10:00から開始",
+        "キングスカイフロントにおけるインキュベーション施設への累計入居企業数：14社以上",
     ]
     assert wraps.join("results", plan).split("\n") == [
-        "●" + "あ" * 30 + "相談件数：500件以上", "・" + "い" * 30 + "10:00から開始", "キングスカイフロントにおけるインキュベーション施設への累計入居企業数：14社以上",
+        "●" + "あ" * 30 + "相談件数：500件以上",
+        "・" + "い" * 30 + "10:00から開始",
+        "キングスカイフロントにおけるインキュベーション施設への累計入居企業数：14社以上",
     ]
 
 
@@ -272,26 +311,41 @@ def test_an_export_printed_column_by_column_is_refused(fy2022_sheet):
 
     rows = [row for row in fy2022_sheet.rows if row.sub_row == 1][:8]
     columns = [
-        lambda r: [str(r.initiative_no)], lambda r: wrap(r.initiative_name, 16), lambda r: wrap(r.project_name, 10),
-        lambda r: [policy_code_printed(r.policy_code)], lambda r: wrap(r.description, 38), lambda r: wrap(r.plan_fy, 74),
-        lambda r: wrap(achievement_label(r.achievement_code), 16), lambda r: wrap(r.results, 124),
-        lambda r: wrap(contribution_label(r.contribution_code), 16), lambda r: wrap(r.reason, 60),
-        lambda r: wrap(r.future_direction, 66), lambda r: wrap(r.bureau, 6),
+        lambda r: [str(r.initiative_no)],
+        lambda r: wrap(r.initiative_name, 16),
+        lambda r: wrap(r.project_name, 10),
+        lambda r: [policy_code_printed(r.policy_code)],
+        lambda r: wrap(r.description, 38),
+        lambda r: wrap(r.plan_fy, 74),
+        lambda r: wrap(achievement_label(r.achievement_code), 16),
+        lambda r: wrap(r.results, 124),
+        lambda r: wrap(contribution_label(r.contribution_code), 16),
+        lambda r: wrap(r.reason, 60),
+        lambda r: wrap(r.future_direction, 66),
+        lambda r: wrap(r.bureau, 6),
     ]
     lines = [fy2022_sheet.title, ""]
     pillar = rows[0]
-    lines += [f"【取組方針{pillar.pillar}】{pillar.pillar_title}", "", f"取組の方向性１ {pillar.direction_title}", "",
-              f"①{pillar.subarea_title}", ""]
+    lines += [
+        f"【取組方針{pillar.pillar}】{pillar.pillar_title}",
+        "",
+        f"取組の方向性１ {pillar.direction_title}",
+        "",
+        f"①{pillar.subarea_title}",
+        "",
+    ]
     for cell in columns:
         for row in rows:
             lines += [*cell(row), ""]
-    with pytest.raises(SheetError, match=r"^column\.txt, row at line \d+: the export's cells are not in row order: 8 達成度 grades in a run"):
+    with pytest.raises(
+        SheetError, match=r"^column\.txt, row at line \d+: the export's cells are not in row order: 8 達成度 grades in a run"
+    ):
         parse_text_export("\n".join(lines), "column.txt")
 
 
 def test_a_row_without_its_contribution_grade_is_an_error_not_a_merged_row():
     text = FY2022_TEXT.read_text(encoding="utf-8")
     first = text.index("Ａ．貢献している") if "Ａ．貢献している" in text else text.index("A．貢献している")
-    broken = text[:first] + "（空欄）" + text[first + len("A．貢献している"):]
+    broken = text[:first] + "（空欄）" + text[first + len("A．貢献している") :]
     with pytest.raises(SheetError, match=r"a 達成度 grade without a 貢献度 grade before the next one"):
         parse_text_export(broken, "broken.txt")

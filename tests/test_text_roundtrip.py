@@ -2,10 +2,10 @@
 the merged cells, read back to exactly the rows they were made from."""
 
 import pytest
+from text_fixtures import WIDTHS, Quirks, render_text_export
 
 from pipeline.extract import layout
 from pipeline.extract.text import parse_text_export
-from text_fixtures import WIDTHS, Quirks, render_text_export
 
 
 def comparable(rows):
@@ -34,8 +34,16 @@ def test_other_column_widths(fy2022_sheet, expected, scale):
 
 
 def test_every_quirk_at_once(fy2022_sheet, expected):
-    quirks = Quirks(shared_line=0.9, blank_inside_cell=0.9, number_on_name_line=0.5, number_leading_space=0.5,
-                    number_missing=0.3, merged_at_page_end=1.0, merged_number_missing=0.5, rows_per_page=(1, 3),
-                    partial_header=0.9)
+    quirks = Quirks(
+        shared_line=0.9,
+        blank_inside_cell=0.9,
+        number_on_name_line=0.5,
+        number_leading_space=0.5,
+        number_missing=0.3,
+        merged_at_page_end=1.0,
+        merged_number_missing=0.5,
+        rows_per_page=(1, 3),
+        partial_header=0.9,
+    )
     text = render_text_export(fy2022_sheet.rows, seed=7, quirks=quirks)
     assert comparable(parse_text_export(text, "quirky.txt").rows) == expected

@@ -19,9 +19,27 @@ from pipeline.extract.records import ROW_FIELDS
 from pipeline.extract.text import parse_text_export, read_text_export
 from tests.text_fixtures import Quirks, render_text_export
 from tests.year_fixtures import (
-    ACHIEVEMENT, ADDED, CHANGE_KINDS, CONTRIBUTION, DROPPED, KPI_LINE_RE, KPI_TARGET, MERGED, MERGED_BUREAU, MOVED_SUBAREA, PAUSED,
-    RENAMED_BUREAU, RENAMED_INITIATIVE, RENAMED_PROJECT, RESTRUCTURE_KINDS, RETURNED, SPLIT, SPLIT_BUREAU, base_year,
-    derive_years, write_year_files,
+    ACHIEVEMENT,
+    ADDED,
+    CHANGE_KINDS,
+    CONTRIBUTION,
+    DROPPED,
+    KPI_LINE_RE,
+    KPI_TARGET,
+    MERGED,
+    MERGED_BUREAU,
+    MOVED_SUBAREA,
+    PAUSED,
+    RENAMED_BUREAU,
+    RENAMED_INITIATIVE,
+    RENAMED_PROJECT,
+    RESTRUCTURE_KINDS,
+    RETURNED,
+    SPLIT,
+    SPLIT_BUREAU,
+    base_year,
+    derive_years,
+    write_year_files,
 )
 
 YEARS = [2023, 2024, 2025]
@@ -115,7 +133,9 @@ def test_every_kind_of_change_appears(derived):
     directions = {(c.kind, c.direction) for year in derived for c in year.changes if c.kind in (ACHIEVEMENT, CONTRIBUTION)}
     assert directions == {(kind, way) for kind in (ACHIEVEMENT, CONTRIBUTION) for way in ("improved", "worsened")}
     for year in derived:  # the year-on-year changes every year has
-        assert {DROPPED, ADDED, RENAMED_INITIATIVE, MOVED_SUBAREA, ACHIEVEMENT, CONTRIBUTION, KPI_TARGET} <= {c.kind for c in year.changes}
+        assert {DROPPED, ADDED, RENAMED_INITIATIVE, MOVED_SUBAREA, ACHIEVEMENT, CONTRIBUTION, KPI_TARGET} <= {
+            c.kind for c in year.changes
+        }
     # An added initiative with several (ward) rows.
     assert any(sub_row > 1 and year.identity[no, sub_row].startswith("N") for year in derived for no, sub_row in year.identity)
 
@@ -123,8 +143,15 @@ def test_every_kind_of_change_appears(derived):
 def test_every_restructure_happens_once_in_its_year(derived, restructured):
     found = Counter((c.fiscal_year, c.kind) for year in restructured[1:] for c in year.changes if c.kind in RESTRUCTURE_KINDS)
     first, second = RESTRUCTURED_YEARS
-    assert found == {(first, PAUSED): 1, (first, MERGED): 1, (first, RENAMED_PROJECT): 1, (first, MERGED_BUREAU): 2,
-                     (second, RETURNED): 1, (second, SPLIT): 1, (second, SPLIT_BUREAU): 2}
+    assert found == {
+        (first, PAUSED): 1,
+        (first, MERGED): 1,
+        (first, RENAMED_PROJECT): 1,
+        (first, MERGED_BUREAU): 2,
+        (second, RETURNED): 1,
+        (second, SPLIT): 1,
+        (second, SPLIT_BUREAU): 2,
+    }
     assert set(CHANGE_KINDS) <= {c.kind for year in restructured[1:] for c in year.changes}  # beside the yearly changes
     assert not any(c.kind in RESTRUCTURE_KINDS for year in derived for c in year.changes)  # only when asked
     with pytest.raises(ValueError, match="two derived years"):
@@ -137,6 +164,7 @@ def test_restructures_agree_with_the_rows(restructured):
     the split one's projects, description and plan shared between its two parts, the new part named after
     its first ● heading; the renamed project and the merged and split bureaus on exactly the rows they
     were on."""
+
     def initiatives(year):
         out = defaultdict(list)
         for row in year.rows:
@@ -152,12 +180,16 @@ def test_restructures_agree_with_the_rows(restructured):
             assert back.fiscal_year > year.fiscal_year
             returned = years[back.fiscal_year][change.initiative]
             assert [(r.initiative_name, r.description, r.project_name, r.bureau) for r in returned] == [
-                (r.initiative_name, r.description, r.project_name, r.bureau) for r in before[change.initiative]]
+                (r.initiative_name, r.description, r.project_name, r.bureau) for r in before[change.initiative]
+            ]
         for change in year.changes_of(RETURNED):
             assert change.initiative not in before and change.initiative in after
         for change in year.changes_of(MERGED):
             whole, part, merged = before[change.counterpart], before[change.initiative], after[change.counterpart]
-            assert change.initiative not in after and (change.before, change.after) == (part[0].initiative_name, whole[0].initiative_name)
+            assert change.initiative not in after and (change.before, change.after) == (
+                part[0].initiative_name,
+                whole[0].initiative_name,
+            )
             assert [r.project_name for r in merged] == [r.project_name for r in whole + part]
             assert {r.initiative_name for r in merged} == {whole[0].initiative_name}
             assert merged[0].description == whole[0].description + "\n" + part[0].description
@@ -174,14 +206,16 @@ def test_restructures_agree_with_the_rows(restructured):
         for change in year.changes_of(RENAMED_PROJECT):
             assert change.before not in {r.project_name for r in year.rows}
             assert {i for i, rows in before.items() if any(r.project_name == change.before for r in rows)} == {
-                i for i, rows in after.items() if any(r.project_name == change.after for r in rows)}
+                i for i, rows in after.items() if any(r.project_name == change.after for r in rows)
+            }
         merges = year.changes_of(MERGED_BUREAU)
         if merges:
             (new,) = {c.after for c in merges}
             old = {c.before for c in merges}
             assert len(old) == 2 and not old & {r.bureau for r in year.rows}
             assert {i for i, rows in after.items() if any(r.bureau == new for r in rows)} == {
-                i for i, rows in before.items() if any(r.bureau in old for r in rows)}
+                i for i, rows in before.items() if any(r.bureau in old for r in rows)
+            }
         splits = year.changes_of(SPLIT_BUREAU)
         if splits:
             old = {c.before for c in splits}
@@ -194,7 +228,9 @@ def test_restructures_agree_with_the_rows(restructured):
 def test_every_sheet_keeps_the_documents_invariants(any_chain):
     chain = any_chain
     base_sections = [key for key, _ in groupby((r.pillar, r.direction_no, r.subarea_no) for r in chain[0].rows)]
-    titles = {(r.pillar, r.direction_no, r.subarea_no): (r.pillar_title, r.direction_title, r.subarea_title) for r in chain[0].rows}
+    titles = {
+        (r.pillar, r.direction_no, r.subarea_no): (r.pillar_title, r.direction_title, r.subarea_title) for r in chain[0].rows
+    }
     for year in chain:
         rows = year.rows
         assert {row.fiscal_year for row in rows} == {year.fiscal_year}
@@ -206,7 +242,9 @@ def test_every_sheet_keeps_the_documents_invariants(any_chain):
             assert len({tuple(getattr(row, name) for name in SHARED_FIELDS) for row in group}) == 1
         # Sections in the base year's order, each once, none empty, titles unchanged.
         assert [key for key, _ in groupby((r.pillar, r.direction_no, r.subarea_no) for r in rows)] == base_sections
-        assert all(titles[r.pillar, r.direction_no, r.subarea_no] == (r.pillar_title, r.direction_title, r.subarea_title) for r in rows)
+        assert all(
+            titles[r.pillar, r.direction_no, r.subarea_no] == (r.pillar_title, r.direction_title, r.subarea_title) for r in rows
+        )
         for row in rows:
             assert row.achievement_code in ACHIEVEMENT_LABELS and row.contribution_code in CONTRIBUTION_LABELS
             assert all(getattr(row, name) not in ("", None) for name in TEXT_FIELDS)
@@ -287,7 +325,10 @@ def _initiative_changes(a, b, initiative, log) -> Counter:
         seen[RENAMED_INITIATIVE] += 1
     if (a.pillar, a.direction_no, a.subarea_no) != (b.pillar, b.direction_no, b.subarea_no):
         change = logged[MOVED_SUBAREA]
-        assert (change.before, change.after) == (f"{a.pillar}-{a.direction_no}-{a.subarea_no}", f"{b.pillar}-{b.direction_no}-{b.subarea_no}")
+        assert (change.before, change.after) == (
+            f"{a.pillar}-{a.direction_no}-{a.subarea_no}",
+            f"{b.pillar}-{b.direction_no}-{b.subarea_no}",
+        )
         assert a.pillar == b.pillar
         seen[MOVED_SUBAREA] += 1
     if a.plan_fy != b.plan_fy:
@@ -303,14 +344,20 @@ def test_kpi_targets_keep_their_line_format(derived):
     for change in changes:
         before, after = KPI_LINE_RE.match(change.before), KPI_LINE_RE.match(change.after)
         assert before and after and before.group("value") != after.group("value")
-        assert [before.group(g) for g in ("metric", "prefix", "unit", "bound")] == [after.group(g) for g in ("metric", "prefix", "unit", "bound")]
+        assert [before.group(g) for g in ("metric", "prefix", "unit", "bound")] == [
+            after.group(g) for g in ("metric", "prefix", "unit", "bound")
+        ]
         assert ("," in before.group("value")) == ("," in after.group("value"))
     assert {c.direction for c in changes} <= {"raised", "lowered"} and "raised" in {c.direction for c in changes}
 
 
 def test_bureau_rename_holds_from_its_year_on(chain):
-    (year_index, change), = [(i, c) for i, year in enumerate(chain) for c in year.changes_of(RENAMED_BUREAU)]
-    before_ids = {chain[year_index - 1].bureau_identity[r.initiative_no, r.sub_row] for r in chain[year_index - 1].rows if r.bureau == change.before}
+    ((year_index, change),) = [(i, c) for i, year in enumerate(chain) for c in year.changes_of(RENAMED_BUREAU)]
+    before_ids = {
+        chain[year_index - 1].bureau_identity[r.initiative_no, r.sub_row]
+        for r in chain[year_index - 1].rows
+        if r.bureau == change.before
+    }
     assert len(before_ids) == 1
     for year in chain[year_index:]:
         assert change.before not in {row.bureau for row in year.rows}
@@ -345,8 +392,11 @@ def test_text_reader_keeps_unnumbered_merged_cells_with_their_rows(fy2022_sheet)
 
 def test_text_reader_reads_a_multi_row_initiative_that_opens_a_sub_area(fy2022_sheet):
     # FY2022 without initiatives 82 and 83, so the two-row 「子育てサロンの開催」 opens ④子育て支援.
-    rows = [replace(row, initiative_no=row.initiative_no - 2 if row.initiative_no > 83 else row.initiative_no)
-            for row in fy2022_sheet.rows if row.initiative_no not in (82, 83)]
+    rows = [
+        replace(row, initiative_no=row.initiative_no - 2 if row.initiative_no > 83 else row.initiative_no)
+        for row in fy2022_sheet.rows
+        if row.initiative_no not in (82, 83)
+    ]
     assert comparable(parse_text_export(render_text_export(rows, seed=1), "opens_sub_area.txt").rows) == comparable(rows)
 
 

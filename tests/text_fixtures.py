@@ -122,9 +122,12 @@ class _Writer:
         if self.pages == 1 or self.pages % self.rng.randint(*self.q.header_every) == 0:
             fiscal_year = self.rows[0].fiscal_year
             title = f"川崎市国際施策推進プラン第３期実行プログラム進行管理シート（{era_label(fiscal_year)}）"
-            header = [line.format(plan_header=f"{era_label(fiscal_year)}の取組内容", era=era_label(fiscal_year)) for line in HEADER_LINES]
+            header = [
+                line.format(plan_header=f"{era_label(fiscal_year)}の取組内容", era=era_label(fiscal_year))
+                for line in HEADER_LINES
+            ]
             if self.pages > 1 and self.chance(self.q.partial_header):
-                header = header[self.rng.randint(1, len(header) - 2):]
+                header = header[self.rng.randint(1, len(header) - 2) :]
             self.lines += ["", "", title, *header, ""]
 
     # cells
@@ -204,7 +207,9 @@ class _Writer:
         initiatives = [list(group) for _, group in groupby(self.rows, key=lambda r: r.initiative_no)]
         for index, rows in enumerate(initiatives):
             multi = len(rows) > 1
-            neighbours_numbered = 0 < index < len(initiatives) - 1 and len(initiatives[index - 1]) == 1 == len(initiatives[index + 1])
+            neighbours_numbered = 0 < index < len(initiatives) - 1 and len(initiatives[index - 1]) == 1 == len(
+                initiatives[index + 1]
+            )
             number_shown = not (neighbours_numbered and not multi and self.chance(self.q.number_missing))
             for row in rows:
                 if self.rows_left_on_page == 0:

@@ -241,13 +241,17 @@ NEW_INITIATIVES = (
         "海外の支援機関やアクセラレーターと連携し、市内スタートアップの海外での事業展開や資金調達を支援します。",
         "●海外アクセラレーションプログラムへの参加支援\n・海外の支援機関と連携したプログラムの実施\n支援企業数：10社以上\n"
         "●海外投資家とのマッチング機会の創出\n・ピッチイベントの開催",
-        (_NewRow(
-            "イノベーション推進事業", "4-1-1", "経済労働局",
-            "海外の支援機関と連携したアクセラレーションプログラムを実施し、市内スタートアップ12社の海外展開を支援しました。"
-            "また、海外投資家向けのピッチイベントを2回開催し、延べ30件の商談につなげました。",
-            "海外の支援機関との連携により、市内スタートアップの海外での事業展開や資金調達の機会を創出し、施策に貢献しました。",
-            "引き続き、海外の支援機関と連携し、市内スタートアップの成長段階に応じた海外展開支援を進めます。",
-        ),),
+        (
+            _NewRow(
+                "イノベーション推進事業",
+                "4-1-1",
+                "経済労働局",
+                "海外の支援機関と連携したアクセラレーションプログラムを実施し、市内スタートアップ12社の海外展開を支援しました。"
+                "また、海外投資家向けのピッチイベントを2回開催し、延べ30件の商談につなげました。",
+                "海外の支援機関との連携により、市内スタートアップの海外での事業展開や資金調達の機会を創出し、施策に貢献しました。",
+                "引き続き、海外の支援機関と連携し、市内スタートアップの成長段階に応じた海外展開支援を進めます。",
+            ),
+        ),
     ),
     _NewInitiative(
         ("Ⅲ", 2, 5),
@@ -256,13 +260,17 @@ NEW_INITIATIVES = (
         "●外国人市民向け防災訓練の実施\n・通訳を配置した訓練の実施\n防災訓練の参加者数：100人以上",
         (
             _NewRow(
-                "自主防災組織事業及び地域の危機管理対策", "中原区", "中原区役所",
+                "自主防災組織事業及び地域の危機管理対策",
+                "中原区",
+                "中原区役所",
                 "中原区では、避難所での受付や備蓄品の使い方を体験する訓練を2回実施し、58人が参加しました。",
                 "やさしい日本語と通訳を用いた説明により、参加者の防災知識が深まりました。",
                 "町内会と連携し、地域の防災訓練への外国人市民の参加を促します。",
             ),
             _NewRow(
-                "自主防災組織事業及び地域の危機管理対策", "多摩区", "多摩区役所",
+                "自主防災組織事業及び地域の危機管理対策",
+                "多摩区",
+                "多摩区役所",
                 "多摩区では、大学の留学生を対象に起震車体験と避難経路の確認を行い、61人が参加しました。",
                 "留学生が多い地域特性を踏まえた訓練となり、災害への備えの意識が高まりました。",
                 "大学と連携し、新入留学生向けの訓練を毎年度実施します。",
@@ -275,13 +283,17 @@ NEW_INITIATIVES = (
         "海外の旅行者に向けて、SNSや動画配信サイトを活用した本市の観光資源の魅力発信を行います。",
         "●SNS等を活用した海外向けの観光情報の発信\n・多言語による動画及び記事の配信\nSNS投稿の閲覧数：500万回以上\n"
         "●海外の旅行会社等と連携したプロモーションの実施\n・オンライン商談会への参加",
-        (_NewRow(
-            "観光振興事業", "4-9-2", "経済労働局",
-            "英語、中国語、韓国語による動画及び記事を配信し、SNS投稿の閲覧数は年間620万回となりました。"
-            "また、海外の旅行会社とのオンライン商談会に3回参加し、工場夜景ツアー等の本市の観光資源を紹介しました。",
-            "海外の旅行者に向けた情報発信により、本市の認知度が向上し、インバウンド観光の推進に貢献しました。",
-            "閲覧データの分析を踏まえ、国・地域ごとの関心に応じた効果的な情報発信に取り組みます。",
-        ),),
+        (
+            _NewRow(
+                "観光振興事業",
+                "4-9-2",
+                "経済労働局",
+                "英語、中国語、韓国語による動画及び記事を配信し、SNS投稿の閲覧数は年間620万回となりました。"
+                "また、海外の旅行会社とのオンライン商談会に3回参加し、工場夜景ツアー等の本市の観光資源を紹介しました。",
+                "海外の旅行者に向けた情報発信により、本市の認知度が向上し、インバウンド観光の推進に貢献しました。",
+                "閲覧データの分析を踏まえ、国・地域ごとの関心に応じた効果的な情報発信に取り組みます。",
+            ),
+        ),
     ),
     _NewInitiative(
         ("Ⅲ", 2, 1),
@@ -289,13 +301,17 @@ NEW_INITIATIVES = (
         "外国人市民に伝わりやすい「やさしい日本語」の研修や手引きの配布を通じて、職員や地域団体による活用を広げます。",
         "●職員及び地域団体向けのやさしい日本語研修の実施\n・研修の実施\n研修受講者数：300人以上\n"
         "●やさしい日本語の手引きの作成・配布\n・手引きの改訂及び配布",
-        (_NewRow(
-            "外国人市民施策推進事業", "5-2-1", "市民文化局",
-            "職員及び地域団体を対象としたやさしい日本語研修を8回実施し、延べ342人が受講しました。"
-            "また、手引きを改訂し、区役所や市民館等に配布しました。",
-            "研修や手引きの配布により、窓口や地域活動でのやさしい日本語の活用が広がり、外国人市民とのコミュニケーション支援に貢献しました。",
-            "受講者の声を踏まえて研修内容を見直し、地域団体への出前研修を拡充します。",
-        ),),
+        (
+            _NewRow(
+                "外国人市民施策推進事業",
+                "5-2-1",
+                "市民文化局",
+                "職員及び地域団体を対象としたやさしい日本語研修を8回実施し、延べ342人が受講しました。"
+                "また、手引きを改訂し、区役所や市民館等に配布しました。",
+                "研修や手引きの配布により、窓口や地域活動でのやさしい日本語の活用が広がり、外国人市民とのコミュニケーション支援に貢献しました。",
+                "受講者の声を踏まえて研修内容を見直し、地域団体への出前研修を拡充します。",
+            ),
+        ),
     ),
     _NewInitiative(
         ("Ⅲ", 3, 2),
@@ -303,13 +319,17 @@ NEW_INITIATIVES = (
         "市立学校と海外の学校をオンラインでつなぎ、児童生徒が異なる文化や言語にふれる交流学習を実施します。",
         "●海外の学校とのオンライン交流学習の実施\n・交流校の調整及び授業の実施\n参加校数：20校以上\n"
         "●実践事例の共有\n・教員向け事例発表会の開催",
-        (_NewRow(
-            "英語教育推進事業", "2-2-1", "教育委員会事務局",
-            "オーストラリア、台湾、ベトナムの学校との交流学習を22校で実施しました。"
-            "また、教員向け事例発表会を開催し、交流学習の進め方を共有しました。",
-            "海外の児童生徒との交流を通じて、異文化理解や英語による発信への意欲が高まり、グローバル人材の育成に貢献しました。",
-            "交流先の拡大とともに、事例集を作成し、より多くの学校での実施につなげます。",
-        ),),
+        (
+            _NewRow(
+                "英語教育推進事業",
+                "2-2-1",
+                "教育委員会事務局",
+                "オーストラリア、台湾、ベトナムの学校との交流学習を22校で実施しました。"
+                "また、教員向け事例発表会を開催し、交流学習の進め方を共有しました。",
+                "海外の児童生徒との交流を通じて、異文化理解や英語による発信への意欲が高まり、グローバル人材の育成に貢献しました。",
+                "交流先の拡大とともに、事例集を作成し、より多くの学校での実施につなげます。",
+            ),
+        ),
     ),
     _NewInitiative(
         ("Ⅲ", 1, 1),
@@ -317,13 +337,17 @@ NEW_INITIATIVES = (
         "区内の外国人市民と日本人市民が交流するイベントや情報提供を通じて、地域での多文化共生を進めます。",
         "●多文化交流イベントの開催\n・事業実施\n多文化交流イベントの参加者数：200人以上\n"
         "●外国人市民向け生活情報の提供\n・情報コーナーの運営",
-        (_NewRow(
-            "地域課題対応事業（中原区）", "中原区", "中原区役所",
-            "武蔵小杉駅周辺で多文化交流イベントを開催し、236人が参加しました。"
-            "また、区役所の情報コーナーで生活情報の冊子を配布しました。",
-            "交流イベントには多くの国籍の市民が参加し、地域での相互理解が深まりました。",
-            "地域の団体と連携し、参加者が継続して交流できる場づくりを進めます。",
-        ),),
+        (
+            _NewRow(
+                "地域課題対応事業（中原区）",
+                "中原区",
+                "中原区役所",
+                "武蔵小杉駅周辺で多文化交流イベントを開催し、236人が参加しました。"
+                "また、区役所の情報コーナーで生活情報の冊子を配布しました。",
+                "交流イベントには多くの国籍の市民が参加し、地域での相互理解が深まりました。",
+                "地域の団体と連携し、参加者が継続して交流できる場づくりを進めます。",
+            ),
+        ),
     ),
 )
 
@@ -428,15 +452,22 @@ def _snapshot(state: _State, year: int, changes: list[Change], previous: Derived
                 state.projects[row.project_name] = f"NP{state.new_projects:03d}"
             project_identity[key] = state.projects[row.project_name]
             bureau_identity[key] = state.bureaus[row.bureau]
-        initiative.rows = rows[-len(initiative.rows):]
+        initiative.rows = rows[-len(initiative.rows) :]
     after = {initiative.id: number for number, initiative in enumerate(state.initiatives, start=1)}
     before = previous.numbers() if previous else {}
-    changes = [replace(change, no_before=before.get(change.initiative), no_after=after.get(change.initiative)) for change in changes]
+    changes = [
+        replace(change, no_before=before.get(change.initiative), no_after=after.get(change.initiative)) for change in changes
+    ]
     return DerivedYear(year, tuple(rows), identity, row_identity, project_identity, bureau_identity, tuple(changes))
 
 
 def _change_year(
-    state: _State, year: int, previous_year: int, rng: random.Random, reorganise: bool, protected: list[Change] = (),
+    state: _State,
+    year: int,
+    previous_year: int,
+    rng: random.Random,
+    reorganise: bool,
+    protected: list[Change] = (),
 ) -> list[Change]:
     """Apply one year's changes to the state, in a fixed order; returns the log. Initiatives a
     restructure changed this year (``protected``: merged, split, back, or with rows of a renamed project
@@ -444,8 +475,13 @@ def _change_year(
     changes: list[Change] = []
     # initiatives dropped, moved or renamed this year: one such change each
     touched: set[str] = {i for change in protected for i in (change.initiative, change.counterpart) if i}
-    touched |= {i.id for change in protected if change.initiative is None for i in state.initiatives
-                if any(change.after in (row.bureau, row.project_name) for row in i.rows)}
+    touched |= {
+        i.id
+        for change in protected
+        if change.initiative is None
+        for i in state.initiatives
+        if any(change.after in (row.bureau, row.project_name) for row in i.rows)
+    }
     for _ in range(rng.randint(1, 2)):
         changes.append(_drop(state, year, rng, touched))
     changes.append(_move(state, year, rng, touched))
@@ -457,7 +493,9 @@ def _change_year(
     for initiative in state.initiatives:
         # Year references follow the year (same length, so layouts stay alike).
         initiative.rows = [
-            replace(row, **{name: _next_year_references(getattr(row, name), previous_year, year) for name in ("results", "reason")})
+            replace(
+                row, **{name: _next_year_references(getattr(row, name), previous_year, year) for name in ("results", "reason")}
+            )
             for row in initiative.rows
         ]
     for _ in range(rng.randint(1, 2)):
@@ -470,8 +508,12 @@ def _restructure(state: _State, year: int, rng: random.Random, index: int) -> li
     bureaus; the second brings the first back, splits one and splits a bureau."""
     touched: set[str] = set()
     if index == 0:
-        return [_pause(state, year, rng, touched), _merge(state, year, rng, touched), _rename_project(state, year, rng, touched),
-                *_merge_bureaus(state, year, rng, touched)]
+        return [
+            _pause(state, year, rng, touched),
+            _merge(state, year, rng, touched),
+            _rename_project(state, year, rng, touched),
+            *_merge_bureaus(state, year, rng, touched),
+        ]
     if index == 1:
         return [*_return(state, year, rng, touched), _split(state, year, rng, touched), *_split_bureau(state, year, rng, touched)]
     return []
@@ -483,11 +525,14 @@ def _pause(state: _State, year: int, rng: random.Random, touched: set[str]) -> C
     counts = Counter(initiative.section for initiative in state.initiatives)
     users = Counter(name for i in state.initiatives for name in {*(r.bureau for r in i.rows), *(r.project_name for r in i.rows)})
     merging = {name for names in BUREAU_MERGES for name in names}
-    paused = rng.choice([
-        i for i in state.initiatives
-        if counts[i.section] > 1
-        and all(users[r.bureau] == 1 and users[r.project_name] == 1 and r.bureau not in merging for r in i.rows)
-    ])
+    paused = rng.choice(
+        [
+            i
+            for i in state.initiatives
+            if counts[i.section] > 1
+            and all(users[r.bureau] == 1 and users[r.project_name] == 1 and r.bureau not in merging for r in i.rows)
+        ]
+    )
     state.initiatives.remove(paused)
     state.paused.append(paused)
     state.restructured.add(paused.id)
@@ -510,8 +555,11 @@ def _merge(state: _State, year: int, rng: random.Random, touched: set[str]) -> C
     description and plan, and keeps its name."""
     counts = Counter(initiative.section for initiative in state.initiatives)
     pairs = [
-        (a, b) for a, b in zip(state.initiatives, state.initiatives[1:])
-        if a.section == b.section and counts[a.section] > 2 and not {a.id, b.id} & touched
+        (a, b)
+        for a, b in zip(state.initiatives, state.initiatives[1:])
+        if a.section == b.section
+        and counts[a.section] > 2
+        and not {a.id, b.id} & touched
         and not {r.project_name for r in a.rows} & {r.project_name for r in b.rows}
     ]
     whole, part = rng.choice(pairs)
@@ -533,6 +581,7 @@ def _split(state: _State, year: int, rng: random.Random, touched: set[str]) -> C
     """Split an initiative with rows of several projects, several sentences of description and several
     ● items of plan: the first half of each stays under its name, the rest is a new initiative named
     after its first ● heading, inserted right after it."""
+
     def sentences(text: str) -> list[str]:
         return [s for s in re.split(r"(?<=。)", text.replace("\n", "")) if s]
 
@@ -540,9 +589,12 @@ def _split(state: _State, year: int, rng: random.Random, touched: set[str]) -> C
         return [s for s in re.split(r"\n(?=●)", plan) if s]
 
     candidates = [
-        i for i in state.initiatives
-        if i.id not in touched | state.restructured and len({r.project_name for r in i.rows}) > 1
-        and len(sentences(i.rows[0].description)) > 1 and len(sections(i.rows[0].plan_fy)) > 1
+        i
+        for i in state.initiatives
+        if i.id not in touched | state.restructured
+        and len({r.project_name for r in i.rows}) > 1
+        and len(sentences(i.rows[0].description)) > 1
+        and len(sections(i.rows[0].plan_fy)) > 1
     ]
     whole = rng.choice(candidates)
     projects = list(dict.fromkeys(r.project_name for r in whole.rows))
@@ -550,14 +602,17 @@ def _split(state: _State, year: int, rng: random.Random, touched: set[str]) -> C
     said, planned = sentences(whole.rows[0].description), sections(whole.rows[0].plan_fy)
     halves = [
         {"description": "".join(said[: (len(said) + 1) // 2]), "plan_fy": "\n".join(planned[: (len(planned) + 1) // 2])},
-        {"description": re.sub(r"^(また|さらに)、", "", "".join(said[(len(said) + 1) // 2 :])),
-         "plan_fy": "\n".join(planned[(len(planned) + 1) // 2 :])},
+        {
+            "description": re.sub(r"^(また|さらに)、", "", "".join(said[(len(said) + 1) // 2 :])),
+            "plan_fy": "\n".join(planned[(len(planned) + 1) // 2 :]),
+        },
     ]
     name = halves[1]["plan_fy"].split("\n")[0].removeprefix("●")
     state.added += 1
-    part = _Initiative(f"N{state.added:03d}", [
-        replace(row, initiative_name=name, **halves[1]) for row in whole.rows if row.project_name not in kept
-    ])
+    part = _Initiative(
+        f"N{state.added:03d}",
+        [replace(row, initiative_name=name, **halves[1]) for row in whole.rows if row.project_name not in kept],
+    )
     whole.rows = [replace(row, **halves[0]) for row in whole.rows if row.project_name in kept]
     state.initiatives.insert(state.initiatives.index(whole) + 1, part)
     touched.update({whole.id, part.id})
@@ -571,8 +626,12 @@ def _rename_project(state: _State, year: int, rng: random.Random, touched: set[s
     users = {name: {i.id for i in state.initiatives if any(r.project_name == name for r in i.rows)} for name in present}
     spellings = Counter(re.sub("[の・]", "", name) for name in present)
     candidates = [
-        (name, name[: -len(old)] + new) for name in sorted(present) for old, new in PROJECT_RENAMES
-        if name.endswith(old) and name[: -len(old)] + new not in state.projects and not users[name] & touched
+        (name, name[: -len(old)] + new)
+        for name in sorted(present)
+        for old, new in PROJECT_RENAMES
+        if name.endswith(old)
+        and name[: -len(old)] + new not in state.projects
+        and not users[name] & touched
         and spellings[re.sub("[の・]", "", name)] == 1
     ]
     old, new = rng.choice(candidates)
@@ -586,10 +645,13 @@ def _rename_project(state: _State, year: int, rng: random.Random, touched: set[s
 def _merge_bureaus(state: _State, year: int, rng: random.Random, touched: set[str]) -> list[Change]:
     """A reorganisation that merges bureaus: all their rows get the new bureau's name."""
     present = {row.bureau for i in state.initiatives for row in i.rows}
-    olds = rng.choice(sorted(
-        names for names in BUREAU_MERGES
-        if set(names) <= present and not any(i.id in touched for i in state.initiatives for r in i.rows if r.bureau in names)
-    ))
+    olds = rng.choice(
+        sorted(
+            names
+            for names in BUREAU_MERGES
+            if set(names) <= present and not any(i.id in touched for i in state.initiatives for r in i.rows if r.bureau in names)
+        )
+    )
     new = BUREAU_MERGES[olds]
     for initiative in state.initiatives:
         if any(row.bureau in olds for row in initiative.rows):
@@ -601,13 +663,15 @@ def _merge_bureaus(state: _State, year: int, rng: random.Random, touched: set[st
 
 def _split_bureau(state: _State, year: int, rng: random.Random, touched: set[str]) -> list[Change]:
     """A reorganisation that splits a bureau: its initiatives, in sheet order, go half to each new name."""
+
     def initiatives_of(name: str) -> list[_Initiative]:
         return [i for i in state.initiatives if any(r.bureau == name for r in i.rows)]
 
-    old = rng.choice(sorted(
-        name for name in BUREAU_SPLITS
-        if len(initiatives_of(name)) > 1 and not {i.id for i in initiatives_of(name)} & touched
-    ))
+    old = rng.choice(
+        sorted(
+            name for name in BUREAU_SPLITS if len(initiatives_of(name)) > 1 and not {i.id for i in initiatives_of(name)} & touched
+        )
+    )
     initiatives = initiatives_of(old)
     half = (len(initiatives) + 1) // 2
     changes = []
@@ -634,7 +698,8 @@ def _move(state: _State, year: int, rng: random.Random, touched: set[str]) -> Ch
     counts = Counter(initiative.section for initiative in state.initiatives)
     sections = list(dict.fromkeys(initiative.section for initiative in state.initiatives))
     candidates = [
-        i for i in state.initiatives
+        i
+        for i in state.initiatives
         if counts[i.section] > 1 and i.id not in touched and any(s[0] == i.section[0] and s != i.section for s in sections)
     ]
     moved = rng.choice(candidates)
@@ -645,14 +710,24 @@ def _move(state: _State, year: int, rng: random.Random, touched: set[str]) -> Ch
     moved.update(**{name: getattr(template, name) for name in ("direction_no", "direction_title", "subarea_no", "subarea_title")})
     _insert(state.initiatives, moved, rng)
     touched.add(moved.id)
-    return Change(year, MOVED_SUBAREA, moved.id, _section_label(origin), _section_label(target), "施策体系の見直しにより取組の位置付けを変更")
+    return Change(
+        year,
+        MOVED_SUBAREA,
+        moved.id,
+        _section_label(origin),
+        _section_label(target),
+        "施策体系の見直しにより取組の位置付けを変更",
+    )
 
 
 def _rename_initiative(state: _State, year: int, rng: random.Random, touched: set[str]) -> Change:
     """Rename an initiative slightly: a new ending (「…の推進」 → 「…の促進」)."""
     candidates = [
-        (i, old, new) for i in state.initiatives if i.id not in touched
-        for old, new in INITIATIVE_RENAMES if i.name.endswith(old) and not i.name.endswith(new)
+        (i, old, new)
+        for i in state.initiatives
+        if i.id not in touched
+        for old, new in INITIATIVE_RENAMES
+        if i.name.endswith(old) and not i.name.endswith(new)
     ]
     renamed, old, new = rng.choice(candidates)
     before = renamed.name
@@ -698,8 +773,10 @@ def _retarget(state: _State, year: int, rng: random.Random) -> list[Change]:
     """New values for one KPI line of each of four initiatives' plans."""
     changes = []
     with_kpis = [
-        (initiative, line) for initiative in state.initiatives
-        for line in dict.fromkeys(initiative.rows[0].plan_fy.split("\n")) if KPI_LINE_RE.match(line)
+        (initiative, line)
+        for initiative in state.initiatives
+        for line in dict.fromkeys(initiative.rows[0].plan_fy.split("\n"))
+        if KPI_LINE_RE.match(line)
     ]
     chosen: set[str] = set()
     for initiative, line in rng.sample(with_kpis, len(with_kpis)):
@@ -756,24 +833,40 @@ def _new_initiative(state: _State, year: int, rng: random.Random) -> _Initiative
     rounds = state.templates_used // len(NEW_INITIATIVES)
     state.templates_used += 1
     state.added += 1
-    section_row = next(row for i in state.initiatives for row in i.rows if (row.pillar, row.direction_no, row.subarea_no) == template.section)
+    section_row = next(
+        row for i in state.initiatives for row in i.rows if (row.pillar, row.direction_no, row.subarea_no) == template.section
+    )
     name = template.name + ("（第" + str(rounds + 1) + "期）" if rounds else "")
     rows = []
     for new in template.rows:
         bureau = state.renamed_bureaus.get(new.bureau, new.bureau)
         state.bureaus.setdefault(bureau, f"B{len(set(state.bureaus.values())) + 1:02d}")
-        rows.append(SheetRow(
-            fiscal_year=year, initiative_no=0, sub_row=0,
-            pillar=section_row.pillar, pillar_title=section_row.pillar_title,
-            direction_no=section_row.direction_no, direction_title=section_row.direction_title,
-            subarea_no=section_row.subarea_no, subarea_title=section_row.subarea_title,
-            initiative_name=name, project_name=new.project_name, policy_code=new.policy_code,
-            description=_printed(template.description, "description"), plan_fy=_printed(template.plan_fy, "plan_fy"),
-            achievement_code=rng.choice((2, 3, 3, 3, 4)), results=_printed(new.results, "results"),
-            contribution_code=rng.choice("AABB"), reason=_printed(new.reason, "reason"),
-            future_direction=_printed(new.future_direction, "future_direction"), bureau=bureau,
-            source_file="", source_page=None,
-        ))
+        rows.append(
+            SheetRow(
+                fiscal_year=year,
+                initiative_no=0,
+                sub_row=0,
+                pillar=section_row.pillar,
+                pillar_title=section_row.pillar_title,
+                direction_no=section_row.direction_no,
+                direction_title=section_row.direction_title,
+                subarea_no=section_row.subarea_no,
+                subarea_title=section_row.subarea_title,
+                initiative_name=name,
+                project_name=new.project_name,
+                policy_code=new.policy_code,
+                description=_printed(template.description, "description"),
+                plan_fy=_printed(template.plan_fy, "plan_fy"),
+                achievement_code=rng.choice((2, 3, 3, 3, 4)),
+                results=_printed(new.results, "results"),
+                contribution_code=rng.choice("AABB"),
+                reason=_printed(new.reason, "reason"),
+                future_direction=_printed(new.future_direction, "future_direction"),
+                bureau=bureau,
+                source_file="",
+                source_page=None,
+            )
+        )
     return _Initiative(f"N{state.added:03d}", rows)
 
 
@@ -790,7 +883,9 @@ class YearFile:
     expected: tuple[SheetRow, ...]
 
 
-def write_year_files(derived: list[DerivedYear], directory: Path, kinds: tuple[str, ...] = ("text", "pdf"), seed: int = 0) -> list[YearFile]:
+def write_year_files(
+    derived: list[DerivedYear], directory: Path, kinds: tuple[str, ...] = ("text", "pdf"), seed: int = 0
+) -> list[YearFile]:
     """Each year in each kind, as ``sheet_<letters>.txt`` / ``.pdf`` (names say nothing of the year;
     their order is shuffled). PDFs alternate between the city's A3 layout and an A4 one with a No.
     header, unmerged section rows and a row cut by a page break; both put a page break inside a

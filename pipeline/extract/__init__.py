@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.extract.records import ROW_FIELDS, Sheet, SheetError, SheetRow
 
-__all__ = ["NOT_A_PDF", "ROW_FIELDS", "Sheet", "SheetError", "SheetRow", "read_sheet", "is_pdf"]
+__all__ = ["NOT_A_PDF", "ROW_FIELDS", "Sheet", "SheetError", "SheetRow", "is_pdf", "read_sheet"]
 
 NOT_A_PDF = "named .pdf but not a PDF (no %PDF header); save the city's PDF here, or a text export as .txt"
 

@@ -29,10 +29,12 @@ RADICAL_IDEOGRAPHS = (
     "⿄鹵⿅鹿⿆麥⿇麻⿈黃⿉黍⿊黒⿋黹⿌黽⿍鼎⿎鼓⿏鼠⿐鼻⿑齊⿒齒⿓龍⿔龜⿕龠"
 )
 
-_TABLE = str.maketrans({
-    **CP932_FORMS,
-    **{RADICAL_IDEOGRAPHS[i]: RADICAL_IDEOGRAPHS[i + 1] for i in range(0, len(RADICAL_IDEOGRAPHS), 2)},
-})
+_TABLE = str.maketrans(
+    {
+        **CP932_FORMS,
+        **{RADICAL_IDEOGRAPHS[i]: RADICAL_IDEOGRAPHS[i + 1] for i in range(0, len(RADICAL_IDEOGRAPHS), 2)},
+    }
+)
 
 
 def canonical_text(text: str) -> str:

@@ -52,8 +52,18 @@ SUBAREA_RE = re.compile(r"^\s*([①-⑳])\s*(.*)$")
 
 # Words of the column-header row (and its wrapped pieces) that a page repeats at its top.
 HEADER_WORDS = (
-    "取組名", "事務事業名", "施策番号", "取組の内容", "取組内容の実績等", "施策への貢献度",
-    "（評価）", "評価の理由", "今後の事業の方向性", "担当局", "No.", "No",
+    "取組名",
+    "事務事業名",
+    "施策番号",
+    "取組の内容",
+    "取組内容の実績等",
+    "施策への貢献度",
+    "（評価）",
+    "評価の理由",
+    "今後の事業の方向性",
+    "担当局",
+    "No.",
+    "No",
 )
 HEADER_ACHIEVEMENT_RE = re.compile(r"「?⑤?(令和|平成)[0-9０-９元]+年度の|取組内容」に対|する達成度|に対する達成度")
 
@@ -130,7 +140,9 @@ def join_text(lines: list[str]) -> str:
 
 # Japanese line breaking (kinsoku): these never start a line, so a breaker pushes the character
 # before them down with them, or lets them hang past the edge; the opening brackets never end one.
-NO_LINE_START = frozenset("、。，．,.・：；:;？！?!）)］]｝}〕〉》」』】〙〗〟’”ー々ゝゞぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ")
+NO_LINE_START = frozenset(
+    "、。，．,.・：；:;？！?!）)］]｝}〕〉》」』】〙〗〟’”ー々ゝゞぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ"
+)
 NO_LINE_END = frozenset("（(［[｛{〔〈《「『【〘〖〝‘“")
 
 # A line starting with one of these begins a list item (●, ∘, ・, ①, ※ …, or （1）/(1) numbering),

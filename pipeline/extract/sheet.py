@@ -56,7 +56,11 @@ class Section:
 
 def section_row(text: str) -> tuple[str, str | int, str] | None:
     """(level, number, title) of a section row's text, or None if the text is no section row."""
-    for level, parse in (("pillar", layout.parse_pillar), ("direction", layout.parse_direction), ("subarea", layout.parse_subarea)):
+    for level, parse in (
+        ("pillar", layout.parse_pillar),
+        ("direction", layout.parse_direction),
+        ("subarea", layout.parse_subarea),
+    ):
         parsed = parse(text)
         if parsed is not None:
             return (level, *parsed)
@@ -72,7 +76,9 @@ def evaluation_row(row: SheetRow, problems: list[str]) -> SheetRow | RowProblem:
     """The row, or, if something in it could not be read, its quarantine entry with what was read."""
     if not problems:
         return row
-    return RowProblem(row.source_file, row.source_page, row_label(row.initiative_no, row.sub_row), "; ".join(problems), row.to_dict())
+    return RowProblem(
+        row.source_file, row.source_page, row_label(row.initiative_no, row.sub_row), "; ".join(problems), row.to_dict()
+    )
 
 
 def split(rows: Iterable[SheetRow | RowProblem]) -> tuple[tuple[SheetRow, ...], tuple[RowProblem, ...]]:

@@ -12,9 +12,7 @@ from dataclasses import replace
 from pipeline.extract.records import ROW_FIELDS, RowProblem, Sheet, SheetRow
 from pipeline.extract.sheet import row_label
 
-REQUIRED_FIELDS = tuple(
-    name for name in ROW_FIELDS if name not in ("source_page", "source_file", "plan_fy", "description")
-)
+REQUIRED_FIELDS = tuple(name for name in ROW_FIELDS if name not in ("source_page", "source_file", "plan_fy", "description"))
 
 
 def validate(sheet: Sheet) -> Sheet:

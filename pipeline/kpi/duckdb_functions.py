@@ -47,12 +47,23 @@ def kpi_plan_targets(plan: str, known: list[str]) -> list[dict]:
 def kpi_result_figures(results: str) -> list[dict]:
     return [
         {
-            "statement_no": f.statement_no, "statement_format": f.statement_format, "metric": f.metric,
-            "metric_key": match_key(f.metric) if f.metric else None, "actual_value": f.value, "actual_unit": f.unit,
-            "rate_period": f.period, "stated_target_value": f.stated_target_value, "stated_target_unit": f.stated_target_unit,
-            "is_estimate": f.is_estimate, "is_approximate": f.is_approximate, "is_cumulative": f.is_cumulative,
-            "is_year_increment": f.is_year_increment, "is_change": f.is_change, "is_per_unit": f.is_per_unit,
-            "statement_text": f.statement_text, "source_sentence": f.source_sentence,
+            "statement_no": f.statement_no,
+            "statement_format": f.statement_format,
+            "metric": f.metric,
+            "metric_key": match_key(f.metric) if f.metric else None,
+            "actual_value": f.value,
+            "actual_unit": f.unit,
+            "rate_period": f.period,
+            "stated_target_value": f.stated_target_value,
+            "stated_target_unit": f.stated_target_unit,
+            "is_estimate": f.is_estimate,
+            "is_approximate": f.is_approximate,
+            "is_cumulative": f.is_cumulative,
+            "is_year_increment": f.is_year_increment,
+            "is_change": f.is_change,
+            "is_per_unit": f.is_per_unit,
+            "statement_text": f.statement_text,
+            "source_sentence": f.source_sentence,
         }
         for f in parse_figures(results)
     ]
@@ -63,17 +74,35 @@ def kpi_match(targets_json: str, rows_json: str) -> list[dict]:
     rows = [Row(**r) for r in json.loads(rows_json or "[]")]
     out = []
     for o in match(targets, rows):
-        out.append({
-            "target_source": o.target_source, "kpi_no": o.kpi_no, "metric": o.metric, "target_value": o.target_value,
-            "unit": o.unit, "comparator": o.comparator, "target_text": o.target_text, "match_status": o.match_status,
-            "sub_row": o.actual.sub_row if o.actual else None,
-            "statement_no": o.actual.figure.statement_no if o.actual else None,
-            "match_rule": o.match_rule, "match_score": o.actual.score if o.actual else None,
-            "match_evidence": o.match_evidence, "is_met": o.is_met, "attainment_ratio": o.attainment_ratio,
-            "no_actual_reason": o.no_actual_reason,
-            "candidates": [{"sub_row": c.sub_row, "statement_no": c.figure.statement_no, "actual_value": c.figure.value,
-                            "score": round(c.score, 4)} for c in o.candidates],
-        })
+        out.append(
+            {
+                "target_source": o.target_source,
+                "kpi_no": o.kpi_no,
+                "metric": o.metric,
+                "target_value": o.target_value,
+                "unit": o.unit,
+                "comparator": o.comparator,
+                "target_text": o.target_text,
+                "match_status": o.match_status,
+                "sub_row": o.actual.sub_row if o.actual else None,
+                "statement_no": o.actual.figure.statement_no if o.actual else None,
+                "match_rule": o.match_rule,
+                "match_score": o.actual.score if o.actual else None,
+                "match_evidence": o.match_evidence,
+                "is_met": o.is_met,
+                "attainment_ratio": o.attainment_ratio,
+                "no_actual_reason": o.no_actual_reason,
+                "candidates": [
+                    {
+                        "sub_row": c.sub_row,
+                        "statement_no": c.figure.statement_no,
+                        "actual_value": c.figure.value,
+                        "score": round(c.score, 4),
+                    }
+                    for c in o.candidates
+                ],
+            }
+        )
     return out
 
 

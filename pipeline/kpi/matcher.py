@@ -149,9 +149,7 @@ def _fits(target: PlanTarget, figure: Figure) -> bool:
         return False
     if figure.is_per_unit and not re.search("あたり|当たり", target.metric):
         return False
-    if figure.is_change and not re.search("増|減", target.metric):
-        return False
-    return True
+    return not (figure.is_change and not re.search("増|減", target.metric))
 
 
 def _names_target(target: PlanTarget, figure: Figure) -> bool | None:
@@ -217,7 +215,11 @@ def _other_parts(target: PlanTarget, chosen: Candidate, pool: list[Candidate]) -
 
 
 def _describe(candidate: Candidate) -> str:
-    parts = [f"metric {candidate.metric_similarity:.2f}", f"context {candidate.context_similarity:.2f}", f"scale {candidate.scale:.2f}"]
+    parts = [
+        f"metric {candidate.metric_similarity:.2f}",
+        f"context {candidate.context_similarity:.2f}",
+        f"scale {candidate.scale:.2f}",
+    ]
     if candidate.names_target:
         parts.insert(0, "names the target's value")
     return ", ".join(parts)
@@ -233,7 +235,11 @@ def _rule(target: PlanTarget, chosen: Candidate, targets: list[PlanTarget], runn
         return "context"
     if target.period:
         return "rate"
-    if figure.metric and match_key(Metric(figure.metric).core) == match_key(Metric(target.metric).core) and figure.unit == target.unit:
+    if (
+        figure.metric
+        and match_key(Metric(figure.metric).core) == match_key(Metric(target.metric).core)
+        and figure.unit == target.unit
+    ):
         return "metric"
     return "synonym"
 
@@ -246,8 +252,20 @@ def match(targets: list[PlanTarget], rows: list[Row]) -> list[Outcome]:
         t.kpi_no: sorted((c for row, f in figures if (c := _candidate(t, row, f))), key=lambda c: (-c.score, c.ref))
         for t in targets
     }
-    outcomes = {t.kpi_no: Outcome("plan", t.kpi_no, t.metric, t.target_value, t.unit, t.comparator, None, "no_actual",
-                                  candidates=candidates[t.kpi_no][:5]) for t in targets}
+    outcomes = {
+        t.kpi_no: Outcome(
+            "plan",
+            t.kpi_no,
+            t.metric,
+            t.target_value,
+            t.unit,
+            t.comparator,
+            None,
+            "no_actual",
+            candidates=candidates[t.kpi_no][:5],
+        )
+        for t in targets
+    }
     by_no = {t.kpi_no: t for t in targets}
     taken: set[tuple[int, int]] = set()
     open_targets = set(by_no)
@@ -269,15 +287,25 @@ def match(targets: list[PlanTarget], rows: list[Row]) -> list[Outcome]:
         if sibling is not None and (resolved := _running_total(target, top, sibling, grades)):
             chosen, note = resolved
         decided = (top, sibling) if note else (top,)
-        rivals = [c for c in pool if all(c is not d for d in decided)
-                  and c.score >= top.score - MARGIN and not math.isclose(c.figure.value, chosen.figure.value)]
+        rivals = [
+            c
+            for c in pool
+            if all(c is not d for d in decided)
+            and c.score >= top.score - MARGIN
+            and not math.isclose(c.figure.value, chosen.figure.value)
+        ]
         rivals += [c for c in _other_parts(target, chosen, pool) if c not in rivals]
         if rivals:
             outcome.match_status, outcome.no_actual_reason = "ambiguous", "ambiguous"
             outcome.candidates = [chosen, *rivals]
             continue
-        contenders = [other for other in open_targets
-                      if available(other)[:1] and available(other)[0].ref == chosen.ref and available(other)[0].score >= chosen.score - MARGIN]
+        contenders = [
+            other
+            for other in open_targets
+            if available(other)[:1]
+            and available(other)[0].ref == chosen.ref
+            and available(other)[0].score >= chosen.score - MARGIN
+        ]
         if contenders:
             # two targets want one figure as much: which one it measures is not told by the sheet
             for other in [no, *contenders]:
@@ -299,8 +327,9 @@ def match(targets: list[PlanTarget], rows: list[Row]) -> list[Outcome]:
     return [outcomes[t.kpi_no] for t in targets] + _stated_in_results(figures, taken, len(targets))
 
 
-def _dated_events(targets: list[PlanTarget], figures: list[tuple[Row, Figure]], outcomes: dict[int, Outcome],
-                  taken: set[tuple[int, int]]) -> None:
+def _dated_events(
+    targets: list[PlanTarget], figures: list[tuple[Row, Figure]], outcomes: dict[int, Outcome], taken: set[tuple[int, int]]
+) -> None:
     """An event count with no candidate takes the one event the results date, when they date only one."""
     events = [(row, f) for row, f in figures if f.statement_format == "dated_event"]
     if len(events) != 1:
@@ -341,11 +370,22 @@ def _stated_in_results(figures: list[tuple[Row, Figure]], taken: set[tuple[int, 
             continue
         metric = _stated_metric(figure)
         candidate = Candidate(row.sub_row, figure, 1.0, 1.0, 0.0, _scale(figure.stated_target_value, figure.value), True)
-        outcomes.append(Outcome(
-            "results", plan_targets + len(outcomes) + 1, metric, figure.stated_target_value,
-            figure.stated_target_unit or figure.unit, ">=", figure.statement_text, "matched", candidate,
-            "stated_in_results", "the statement names its own target", [candidate],
-        ))
+        outcomes.append(
+            Outcome(
+                "results",
+                plan_targets + len(outcomes) + 1,
+                metric,
+                figure.stated_target_value,
+                figure.stated_target_unit or figure.unit,
+                ">=",
+                figure.statement_text,
+                "matched",
+                candidate,
+                "stated_in_results",
+                "the statement names its own target",
+                [candidate],
+            )
+        )
     return outcomes
 
 

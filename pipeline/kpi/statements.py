@@ -20,6 +20,7 @@ ordinals (第3回, 3回目), years and the target a sentence names (目標600件
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -29,19 +30,39 @@ _MC = r"[^、。,:()「」『』・●○〇◯∘◎■□◆◇※①-⑳\s]"
 
 
 def _value(side: str) -> str:
-    return (rf"(?P<{side}pre>約|延べ|累計|合計|計)?\s*(?P<{side}sign>[▲△-]?)\s*(?P<{side}num>{NUMBER})\s*"
-            rf"(?P<{side}unit>[A-Za-z%]+|[^\x00-\x7Fぁ-ゖ、。「」・]{{1,4}})?")
+    return (
+        rf"(?P<{side}pre>約|延べ|累計|合計|計)?\s*(?P<{side}sign>[▲△-]?)\s*(?P<{side}num>{NUMBER})\s*"
+        rf"(?P<{side}unit>[A-Za-z%]+|[^\x00-\x7Fぁ-ゖ、。「」・]{{1,4}})?"
+    )
 
 
 # The explicit wordings, in the order they are tried; a number read by one is not read again.
-FORMATS: tuple[tuple[str, re.Pattern], ...] = tuple((name, re.compile(pattern)) for name, pattern in (
-    ("metric_colon", rf"(?P<metric>{_MC}+?)(?P<qualifier>\((?:R[0-9]+|令和[0-9]+年度)?(?:実績|見込)み?値?\))?\s*:\s*{_value('a')}\s*(?P<estimate>\(見込み?\))?"),
-    ("target_pair", rf"^[{BULLETS}\s]*(?P<metric>.+?)\s*R[0-9]+目標値\s*:\s*{_value('t')}\s*実績値\s*:\s*{_value('a')}"),
-    ("target_vs_actual", rf"(?P<metric>{_MC}*?)(?:(?:の|は|が|では|については)、?)?\s*目標値?(?:の|が|は)?\s*(?P<metric_after>[^0-9、。()をにでと]*?)\s*{_value('t')}\s*(?:に対し(?:て)?|のところ)、?\s*(?:実績値?(?:が|は)?)?\s*{_value('a')}"),
-    ("target_then_actual", rf"(?P<metric>{_MC}+?)(?:は|が)、?\s*{_value('t')}\s*を目標と[^。]*?、\s*{_value('a')}\s*(?:と|に)なり"),
-    ("metric_in_brackets", rf"\(\s*(?P<metric>[^、。,:()「」『』・●○〇◯∘◎■□◆◇※①-⑳\s0-9]+?)\s*{_value('a')}\s*(?P<estimate>\(見込み?\))?\s*\)"),
-    ("metric_is", rf"(?P<metric>{_MC}+?(?:数|率|額|量))(?:は|が)、?\s*{_value('a')}\s*(?P<estimate>\(見込み?\))?(?:と|に|で|、|\)|$)"),
-))
+FORMATS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(pattern))
+    for name, pattern in (
+        (
+            "metric_colon",
+            rf"(?P<metric>{_MC}+?)(?P<qualifier>\((?:R[0-9]+|令和[0-9]+年度)?(?:実績|見込)み?値?\))?\s*:\s*{_value('a')}\s*(?P<estimate>\(見込み?\))?",
+        ),
+        ("target_pair", rf"^[{BULLETS}\s]*(?P<metric>.+?)\s*R[0-9]+目標値\s*:\s*{_value('t')}\s*実績値\s*:\s*{_value('a')}"),
+        (
+            "target_vs_actual",
+            rf"(?P<metric>{_MC}*?)(?:(?:の|は|が|では|については)、?)?\s*目標値?(?:の|が|は)?\s*(?P<metric_after>[^0-9、。()をにでと]*?)\s*{_value('t')}\s*(?:に対し(?:て)?|のところ)、?\s*(?:実績値?(?:が|は)?)?\s*{_value('a')}",
+        ),
+        (
+            "target_then_actual",
+            rf"(?P<metric>{_MC}+?)(?:は|が)、?\s*{_value('t')}\s*を目標と[^。]*?、\s*{_value('a')}\s*(?:と|に)なり",
+        ),
+        (
+            "metric_in_brackets",
+            rf"\(\s*(?P<metric>[^、。,:()「」『』・●○〇◯∘◎■□◆◇※①-⑳\s0-9]+?)\s*{_value('a')}\s*(?P<estimate>\(見込み?\))?\s*\)",
+        ),
+        (
+            "metric_is",
+            rf"(?P<metric>{_MC}+?(?:数|率|額|量))(?:は|が)、?\s*{_value('a')}\s*(?P<estimate>\(見込み?\))?(?:と|に|で|、|\)|$)",
+        ),
+    )
+)
 _METRIC_TAIL = re.compile(r"(?:について(?:は|も)?|では|も|全体では|全体)$")
 
 _BARE = re.compile(rf"(?<![A-Za-z0-9.,第])(?P<period>(?:毎)?(?:週|月|年)に?)?(?P<pre>約)?(?P<sign>[▲△])?(?P<num>{NUMBER})")
@@ -125,7 +146,14 @@ def _items(results: str) -> list[Folded]:
         if starts or not items:
             items.append(line)
         else:
-            joint = " " if items[-1].norm[-1:].isascii() and items[-1].norm[-1:].isalpha() and line.norm[:1].isascii() and line.norm[:1].isalpha() else ""
+            joint = (
+                " "
+                if items[-1].norm[-1:].isascii()
+                and items[-1].norm[-1:].isalpha()
+                and line.norm[:1].isascii()
+                and line.norm[:1].isalpha()
+                else ""
+            )
             items[-1] = items[-1] + Folded.of(joint) + line
         open_brackets += line.norm.count("(") - line.norm.count(")")
         previous = line.norm
@@ -136,7 +164,7 @@ def _sentences(item: Folded) -> list[Folded]:
     """A sentence ends at 「。」, unless a bracket follows that belongs to it: 「…実施します。（相談件数：534件）」."""
     cuts = [m.end() for m in re.finditer(r"。(?!\()", item.norm) if m.end() < len(item.norm)]
     bounds = [0, *cuts, len(item.norm)]
-    return [s for s in (item.slice(a, b) for a, b in zip(bounds, bounds[1:])) if s.norm.strip()]
+    return [s for s in (item.slice(a, b) for a, b in itertools.pairwise(bounds)) if s.norm.strip()]
 
 
 def _unit_at(text: str, start: int) -> tuple[str | None, int]:
@@ -254,22 +282,24 @@ def _explicit(sentence: str) -> tuple[list[_Read], list[tuple[int, int]]]:
             if name == "metric_in_brackets" and not re.search(r"(?:数|率|額|量|者)$", metric or ""):
                 continue
             has_target = "tnum" in pattern.groupindex
-            reads.append(_Read(
-                start=match.start("anum") - len(match.group("asign") or ""),
-                end=match.end("anum"),
-                format=name,
-                order=order,
-                value=_signed(match, "a"),
-                unit=_unit(match, "a"),
-                unit_end=match.start("aunit") + len(_unit(match, "a")) if match.group("aunit") else match.end("anum"),
-                metric=metric,
-                stated_target_value=_signed(match, "t") if has_target else None,
-                stated_target_unit=_unit(match, "t") if has_target else None,
-                estimate=bool(match.groupdict().get("estimate")) or "見込" in (match.groupdict().get("qualifier") or ""),
-                approximate=match.group("apre") == "約",
-                text_start=match.start() + (len(match.group(0)) - len(match.group(0).lstrip(BULLETS + " "))),
-                text_end=match.end(),
-            ))
+            reads.append(
+                _Read(
+                    start=match.start("anum") - len(match.group("asign") or ""),
+                    end=match.end("anum"),
+                    format=name,
+                    order=order,
+                    value=_signed(match, "a"),
+                    unit=_unit(match, "a"),
+                    unit_end=match.start("aunit") + len(_unit(match, "a")) if match.group("aunit") else match.end("anum"),
+                    metric=metric,
+                    stated_target_value=_signed(match, "t") if has_target else None,
+                    stated_target_unit=_unit(match, "t") if has_target else None,
+                    estimate=bool(match.groupdict().get("estimate")) or "見込" in (match.groupdict().get("qualifier") or ""),
+                    approximate=match.group("apre") == "約",
+                    text_start=match.start() + (len(match.group(0)) - len(match.group(0).lstrip(BULLETS + " "))),
+                    text_end=match.end(),
+                )
+            )
             taken.append((match.start("anum"), match.end("anum")))
             if has_target:
                 taken.append((match.start("tnum"), match.end("tnum")))
@@ -286,7 +316,7 @@ def _bare(sentence: str, taken: list[tuple[int, int]]) -> list[_Read]:
         unit, unit_end = _unit_at(sentence, end)
         if unit is None:
             continue
-        before = sentence[:match.start()]
+        before = sentence[: match.start()]
         after = sentence[unit_end:]
         if after.startswith("目"):
             continue  # an ordinal (3回目)
@@ -295,17 +325,19 @@ def _bare(sentence: str, taken: list[tuple[int, int]]) -> list[_Read]:
         period = (match.group("period") or "").strip("毎に") or None
         if period and unit not in ("回", "件"):
             continue
-        reads.append(_Read(
-            start=match.start("sign") if match.group("sign") else start,
-            end=end,
-            format="figure",
-            order=len(FORMATS) + 1,
-            value=parse_number(match.group("num")) * (-1 if match.group("sign") else 1),
-            unit=unit,
-            unit_end=unit_end,
-            approximate=match.group("pre") == "約",
-            period=period,
-        ))
+        reads.append(
+            _Read(
+                start=match.start("sign") if match.group("sign") else start,
+                end=end,
+                format="figure",
+                order=len(FORMATS) + 1,
+                value=parse_number(match.group("num")) * (-1 if match.group("sign") else 1),
+                unit=unit,
+                unit_end=unit_end,
+                approximate=match.group("pre") == "約",
+                period=period,
+            )
+        )
     return reads
 
 
@@ -314,8 +346,19 @@ def _dated_events(sentence: str) -> list[_Read]:
     for match in _DAY.finditer(sentence):
         event = _EVENT_AFTER_DAY.match(sentence, match.end())
         if event:
-            reads.append(_Read(start=match.start(), end=match.end(), format="dated_event", order=len(FORMATS) + 2,
-                               value=1.0, unit="回", unit_end=match.end(), text_start=match.start(), text_end=event.end() - 1))
+            reads.append(
+                _Read(
+                    start=match.start(),
+                    end=match.end(),
+                    format="dated_event",
+                    order=len(FORMATS) + 2,
+                    value=1.0,
+                    unit="回",
+                    unit_end=match.end(),
+                    text_start=match.start(),
+                    text_end=event.end() - 1,
+                )
+            )
     return reads
 
 
@@ -340,14 +383,16 @@ def parse_figures(results: str) -> list[Figure]:
             found.extend((item_no, sentence_no, read, sentence, item) for read in reads)
     figures = [_figure(no, *f) for no, f in enumerate(found, start=1)]
     number = {id(read): figure.statement_no for (_, _, read, _, _), figure in zip(found, figures)}
-    return [replace(figure, breakdown=number[parts[id(read)]]) if id(read) in parts else figure
-            for (_, _, read, _, _), figure in zip(found, figures)]
+    return [
+        replace(figure, breakdown=number[parts[id(read)]]) if id(read) in parts else figure
+        for (_, _, read, _, _), figure in zip(found, figures)
+    ]
 
 
 def _label(text: str, start: int) -> str:
     """The words right before a figure in its clause, after its topic: 「参加者は大人120人」 → 大人."""
     bracket = _enclosing_bracket(text, start)
-    words = text[max(_clause_start(text, start), -1 if bracket is None else bracket + 1):start]
+    words = text[max(_clause_start(text, start), -1 if bracket is None else bracket + 1) : start]
     return re.sub(r"[:\s]+$", "", re.split(r"では|には|は|が", words)[-1]).strip()
 
 
@@ -355,10 +400,14 @@ def _breakdowns(text: str, reads: list[_Read]) -> dict[int, int]:
     """Figures of one unit listed one after the other with a short label each (「大人120人、子ども80人」):
     the parts of something, each keyed to the first of its list (by ``id``)."""
     parts: dict[int, int] = {}
-    for a, b in zip(reads, reads[1:]):
-        between = text[a.unit_end:b.start]
-        if a.unit == b.unit and a.format == b.format == "figure" and re.fullmatch(r"、\s*[^、。()]{1,8}", between) \
-                and 0 < len(_label(text, a.start)) <= 8:
+    for a, b in itertools.pairwise(reads):
+        between = text[a.unit_end : b.start]
+        if (
+            a.unit == b.unit
+            and a.format == b.format == "figure"
+            and re.fullmatch(r"、\s*[^、。()]{1,8}", between)
+            and 0 < len(_label(text, a.start)) <= 8
+        ):
             first = parts.get(id(a), id(a))
             parts[id(a)] = parts[id(b)] = first
     return parts
@@ -376,7 +425,7 @@ def _figure(statement_no: int, item_no: int, sentence_no: int, read: _Read, sent
     else:
         text_start, text_end = read.text_start, read.text_end
     right = text[unit_end:]
-    local_before = text[local_start:read.start]
+    local_before = text[local_start : read.start]
     metric = read.metric
     metric_printed = None
     if metric:
@@ -402,7 +451,7 @@ def _figure(statement_no: int, item_no: int, sentence_no: int, read: _Read, sent
         item_no=item_no,
         sentence_no=sentence_no,
         breakdown=None,
-        clause=before + text[read.start:unit_end] + after,
+        clause=before + text[read.start : unit_end] + after,
         label=_label(text, read.start),
         sentence=text,
         item=item.norm,

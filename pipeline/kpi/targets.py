@@ -103,7 +103,9 @@ class _Line:
     @property
     def has_clean_label(self) -> bool:
         """The label is the metric: a bracket's, or a plain line's that is no bulleted activity and no sentence."""
-        return self.bracket is not None or (self.plain is not None and not self.starts_with_bullet and not re.search("[、。]", self.label))
+        return self.bracket is not None or (
+            self.plain is not None and not self.starts_with_bullet and not re.search("[、。]", self.label)
+        )
 
 
 def _logical_lines(plan: str) -> list[_Line]:
@@ -155,11 +157,16 @@ def parse_targets(plan: str, known: Iterable[str] = ()) -> list[Target]:
             before = lines[i - 1]
             if not before.is_target and not before.is_heading and not _ENDS_IN_PUNCTUATION.search(before.norm):
                 spelled = before.norm + line.label
-                metric = _known_metric(spelled, own, known, lambda text, m: text.endswith(m) and len(m) > len(line.label))
+                metric = _known_metric(
+                    spelled, own, known, lambda text, m, label=line.label: text.endswith(m) and len(m) > len(label)
+                )
                 if metric:
                     borrowed[i] = len(metric) - len(line.label)
-    clean = [lines[i - 1].norm[len(lines[i - 1].norm) - borrowed[i]:] + line.label if borrowed[i] else line.label
-             for i, line in enumerate(lines) if line.is_target and line.has_clean_label]
+    clean = [
+        lines[i - 1].norm[len(lines[i - 1].norm) - borrowed[i] :] + line.label if borrowed[i] else line.label
+        for i, line in enumerate(lines)
+        if line.is_target and line.has_clean_label
+    ]
 
     skipped = [0] * len(lines)  # characters of activity text before a mid-line target's metric
     dropped = [False] * len(lines)
@@ -217,18 +224,20 @@ def parse_targets(plan: str, known: Iterable[str] = ()) -> list[Target]:
         prefix, period, unit = match.group("prefix"), match.group("period"), (match.group("unit") or "").strip()
         value = parse_number(match.group("number")) * (-1 if match.group("sign") else 1)
         unit = (unit + (f"/{period}" if period else "")) or None
-        targets.append(Target(
-            kpi_no=len(targets) + 1,
-            metric=metric,
-            metric_key=match_key(metric),
-            target_value=value,
-            unit=unit,
-            comparator={"以上": ">=", "以下": "<="}.get(match.group("comparator"), "="),
-            value_prefix=prefix,
-            is_cumulative=prefix == "累計" or "累計" in metric,
-            target_text=target_text,
-            context_text=context,
-            section_text=sections[i] if sections[i] != context else None,
-            plan_line_no=line.first_line_no,
-        ))
+        targets.append(
+            Target(
+                kpi_no=len(targets) + 1,
+                metric=metric,
+                metric_key=match_key(metric),
+                target_value=value,
+                unit=unit,
+                comparator={"以上": ">=", "以下": "<="}.get(match.group("comparator"), "="),
+                value_prefix=prefix,
+                is_cumulative=prefix == "累計" or "累計" in metric,
+                target_text=target_text,
+                context_text=context,
+                section_text=sections[i] if sections[i] != context else None,
+                plan_line_no=line.first_line_no,
+            )
+        )
     return targets

@@ -44,12 +44,14 @@ class Folded:
 
     def printed_span(self, start: int, end: int) -> str:
         """The printed text of the normalised span [start, end)."""
-        return self.printed[self.origin[start]:self.origin[end]] if end > start else ""
+        return self.printed[self.origin[start] : self.origin[end]] if end > start else ""
 
     def slice(self, start: int, end: int) -> Folded:
         base = self.origin[start]
         stop = self.origin[end]
-        return Folded(self.printed[base:stop], self.norm[start:end], tuple(o - base for o in self.origin[start:end]) + (stop - base,))
+        return Folded(
+            self.printed[base:stop], self.norm[start:end], (*tuple(o - base for o in self.origin[start:end]), stop - base)
+        )
 
     def strip(self) -> Folded:
         start, end = 0, len(self.norm)
@@ -61,8 +63,9 @@ class Folded:
 
     def __add__(self, other: Folded) -> Folded:
         shift = len(self.printed)
-        return Folded(self.printed + other.printed, self.norm + other.norm,
-                      self.origin[:-1] + tuple(o + shift for o in other.origin))
+        return Folded(
+            self.printed + other.printed, self.norm + other.norm, self.origin[:-1] + tuple(o + shift for o in other.origin)
+        )
 
 
 def nfkc(text: str) -> str:
@@ -108,10 +111,53 @@ UNIT_CLASSES: tuple[frozenset[str], ...] = (
 # its number. A unit outside the list is still read (any 1–3 kanji or katakana, or Latin letters) but
 # only ever matches a target of exactly that unit.
 COUNTERS = (
-    "事業者", "事業所", "か所", "ヶ所", "箇所", "か月", "ヶ月", "か国", "ヶ国",
-    "団体", "言語", "施設", "店舗", "拠点", "作品", "公演", "種類", "機関", "世帯", "事業", "企業", "時間", "品目",
-    "件", "回", "人", "名", "社", "者", "校", "部", "円", "台", "本", "冊", "枚", "点", "組", "戸", "国", "日",
-    "週", "月", "年", "分", "倍", "%",
+    "事業者",
+    "事業所",
+    "か所",
+    "ヶ所",
+    "箇所",
+    "か月",
+    "ヶ月",
+    "か国",
+    "ヶ国",
+    "団体",
+    "言語",
+    "施設",
+    "店舗",
+    "拠点",
+    "作品",
+    "公演",
+    "種類",
+    "機関",
+    "世帯",
+    "事業",
+    "企業",
+    "時間",
+    "品目",
+    "件",
+    "回",
+    "人",
+    "名",
+    "社",
+    "者",
+    "校",
+    "部",
+    "円",
+    "台",
+    "本",
+    "冊",
+    "枚",
+    "点",
+    "組",
+    "戸",
+    "国",
+    "日",
+    "週",
+    "月",
+    "年",
+    "分",
+    "倍",
+    "%",
 )
 
 
@@ -142,7 +188,7 @@ def canonical(text: str) -> str:
 
 
 def bigrams(text: str) -> frozenset[str]:
-    return frozenset(text[i:i + 2] for i in range(len(text) - 1)) if len(text) > 1 else frozenset(text)
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1)) if len(text) > 1 else frozenset(text)
 
 
 def containment(needle: str, haystack: str) -> float:

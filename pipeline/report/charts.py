@@ -25,8 +25,18 @@ from matplotlib.ticker import PercentFormatter
 from pipeline.report.data import Grade, KpiRow, TrendRow, YearPair, bilingual
 
 # Fonts matplotlib may measure Japanese with, best first; the page's CSS names the same and more.
-CJK_FONTS = ("IPAexGothic", "IPAGothic", "Noto Sans CJK JP", "Noto Sans JP", "Source Han Sans JP",
-             "Hiragino Sans", "Yu Gothic", "Meiryo", "TakaoGothic", "VL Gothic")
+CJK_FONTS = (
+    "IPAexGothic",
+    "IPAGothic",
+    "Noto Sans CJK JP",
+    "Noto Sans JP",
+    "Source Han Sans JP",
+    "Hiragino Sans",
+    "Yu Gothic",
+    "Meiryo",
+    "TakaoGothic",
+    "VL Gothic",
+)
 
 GRADE_COLOURS = {"1": "#1a7837", "2": "#7fbf7b", "3": "#74add1", "4": "#f4a582", "5": "#b2182b"}
 SERIES_COLOURS = ("#333333", "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
@@ -51,17 +61,22 @@ def cjk_font() -> str | None:
 def _chart_style() -> Iterator[None]:
     font = cjk_font()
     families = ([font] if font else []) + ["DejaVu Sans"]
-    with matplotlib.rc_context({
-        "svg.fonttype": "none",
-        "svg.hashsalt": "kawasaki-policy-report",  # stable ids: the same data gives the same page
-        "font.family": families,
-        "font.size": 9,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "axes.titlesize": 10,
-        "axes.titleweight": "bold",
-        "legend.frameon": False,
-    }), warnings.catch_warnings():
+    with (
+        matplotlib.rc_context(
+            {
+                "svg.fonttype": "none",
+                "svg.hashsalt": "kawasaki-policy-report",  # stable ids: the same data gives the same page
+                "font.family": families,
+                "font.size": 9,
+                "axes.spines.top": False,
+                "axes.spines.right": False,
+                "axes.titlesize": 10,
+                "axes.titleweight": "bold",
+                "legend.frameon": False,
+            }
+        ),
+        warnings.catch_warnings(),
+    ):
         # Without any CJK font the text is still written as text (the browser renders it); only
         # matplotlib's measurement is off, which its missing-glyph warnings would repeat per glyph.
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
@@ -89,8 +104,14 @@ def trend_chart(rows: Sequence[TrendRow], year_labels: dict[int, str]) -> str:
             for i, (label, points) in enumerate(series):
                 xs = [positions[y] for y in sorted(points)]
                 ys = [points[y] for y in sorted(points)]
-                ax.plot(xs, ys, marker="o", linewidth=2.2 if i == 0 else 1.5,
-                        color=SERIES_COLOURS[i % len(SERIES_COLOURS)], label=label.replace("\n", " "))
+                ax.plot(
+                    xs,
+                    ys,
+                    marker="o",
+                    linewidth=2.2 if i == 0 else 1.5,
+                    color=SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                    label=label.replace("\n", " "),
+                )
             ax.set_xticks(range(len(years)), [year_labels.get(y, str(y)) for y in years])
             ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.set_ylim(0, 1.08)
@@ -126,8 +147,10 @@ def short_group_label(row: TrendRow, with_programme: bool = False) -> str:
 
 def bureau_grades_chart(rows: Sequence[TrendRow], grades: Sequence[Grade], year_label: str) -> str:
     """Evaluation rows per achievement grade, one stacked bar per bureau or ward office."""
-    rows = sorted(rows, key=lambda r: (-(r.below_target_rows / r.evaluation_rows if r.evaluation_rows else 0),
-                                       -r.evaluation_rows, r.group_id))
+    rows = sorted(
+        rows,
+        key=lambda r: (-(r.below_target_rows / r.evaluation_rows if r.evaluation_rows else 0), -r.evaluation_rows, r.group_id),
+    )
     with _chart_style():
         fig = Figure(figsize=(WIDTH_IN, 0.8 + 0.3 * max(len(rows), 1)))
         ax = fig.add_subplot()
@@ -135,8 +158,14 @@ def bureau_grades_chart(rows: Sequence[TrendRow], grades: Sequence[Grade], year_
         left = [0] * len(rows)
         for index, grade in enumerate(grades):
             counts = [row.grade_rows[index] for row in rows]
-            ax.barh(positions, counts, left=left, height=0.7, color=GRADE_COLOURS.get(grade.code, "#999999"),
-                    label=f"{grade.code} {grade.label_ja} {grade.label_en}")
+            ax.barh(
+                positions,
+                counts,
+                left=left,
+                height=0.7,
+                color=GRADE_COLOURS.get(grade.code, "#999999"),
+                label=f"{grade.code} {grade.label_ja} {grade.label_en}",
+            )
             left = [a + b for a, b in zip(left, counts)]
         for y, (row, total) in enumerate(zip(rows, left)):
             below = f"（4–5: {row.below_target_rows}）" if row.below_target_rows else ""
@@ -178,13 +207,21 @@ def kpi_ratio_figure(rows: Sequence[KpiRow], cap: float = 2.0) -> Figure:
     for y, row in enumerate(rows):
         x = min(row.attainment_ratio, cap)
         label = f"{row.attainment_ratio:.0%}" + ("（見込 est.）" if row.actual_is_estimate else "")
-        labels.append(ax.text(x + 0.02 if x >= 0 else x - 0.02, y, label, ha="left" if x >= 0 else "right",
-                              va="center", fontsize=8, color="#444444"))
+        labels.append(
+            ax.text(
+                x + 0.02 if x >= 0 else x - 0.02,
+                y,
+                label,
+                ha="left" if x >= 0 else "right",
+                va="center",
+                fontsize=8,
+                color="#444444",
+            )
+        )
     _clear_reference_line(ax, labels, REFERENCE_RATIO)
     ax.xaxis.set_major_formatter(PercentFormatter(1.0))
     ax.set_xlabel("実績 ÷ 目標 actual ÷ target（破線 = 100%  dashed line = 100%）")
-    handles = [Patch(color=MET_COLOUR, label="達成 met"),
-               Patch(color=NOT_MET_COLOUR, label="未達成 not met")]
+    handles = [Patch(color=MET_COLOUR, label="達成 met"), Patch(color=NOT_MET_COLOUR, label="未達成 not met")]
     ax.legend(handles=handles, loc="lower right", fontsize=8)
     ax.grid(axis="x", color="#eeeeee")
     ax.set_axisbelow(True)
@@ -219,8 +256,9 @@ def initiative_changes_chart(pairs: Sequence[YearPair], years: dict[int, tuple[s
         width = 0.32
         for k, (kind, label) in enumerate(kinds):
             values = [getattr(pair, kind) for pair in pairs]
-            bars = ax.bar([i + (k - 0.5) * width for i in range(len(pairs))], values, width=width,
-                          color=CHANGE_COLOURS[kind], label=label)
+            bars = ax.bar(
+                [i + (k - 0.5) * width for i in range(len(pairs))], values, width=width, color=CHANGE_COLOURS[kind], label=label
+            )
             ax.bar_label(bars, padding=2, fontsize=8)
         ax.set_xticks(range(len(pairs)), [_pair_label(p, years) for p in pairs])
         pad = max(0.1, (4 - len(pairs)) / 2)  # a single pair does not fill the width
@@ -237,8 +275,11 @@ def initiative_changes_chart(pairs: Sequence[YearPair], years: dict[int, tuple[s
 def _pair_label(pair: YearPair, years: dict[int, tuple[str, str]]) -> str:
     previous_en, previous_ja = years.get(pair.previous_fiscal_year, (str(pair.previous_fiscal_year), ""))
     en, ja = years.get(pair.fiscal_year, (str(pair.fiscal_year), ""))
-    restructured = "".join(f"\n{label} {count}" for label, count in (
-        ("再掲 back", pair.returned), ("統合 merged", pair.merged), ("分割 split", pair.split)) if count)
+    restructured = "".join(
+        f"\n{label} {count}"
+        for label, count in (("再掲 back", pair.returned), ("統合 merged", pair.merged), ("分割 split", pair.split))
+        if count
+    )
     return f"{previous_en} → {en}\n{previous_ja} → {ja}\n継続 carried {pair.carried}{restructured}"
 
 

@@ -157,27 +157,52 @@ def read_report_data(warehouse: Path) -> ReportData:
     if not warehouse.is_file():
         raise WarehouseNotFound(f"{warehouse}: no warehouse file (run `python -m pipeline build` first)")
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        years = tuple(FiscalYear(*row) for row in _rows(con, """
+        years = tuple(
+            FiscalYear(*row)
+            for row in _rows(
+                con,
+                """
             select fiscal_year, label_ja, label_en from marts.dim_fiscal_year where has_sheet order by fiscal_year
-        """))
-        achievement = tuple(Grade(str(code), ja, en) for code, ja, en in _rows(con, """
+        """,
+            )
+        )
+        achievement = tuple(
+            Grade(str(code), ja, en)
+            for code, ja, en in _rows(
+                con,
+                """
             select achievement_code, label_ja, label_en from marts.dim_achievement_grade order by achievement_code
-        """))
-        contribution = tuple(Grade(*row) for row in _rows(con, """
+        """,
+            )
+        )
+        contribution = tuple(
+            Grade(*row)
+            for row in _rows(
+                con,
+                """
             select contribution_code, label_ja, label_en from marts.dim_contribution_grade order by contribution_code
-        """))
+        """,
+            )
+        )
         trend = tuple(
             TrendRow(year, grouping, group_id, ja, en, rows, (g1, g2, g3, g4, g5), *rest)
-            for year, grouping, group_id, ja, en, rows, g1, g2, g3, g4, g5, *rest in _rows(con, """
+            for year, grouping, group_id, ja, en, rows, g1, g2, g3, g4, g5, *rest in _rows(
+                con,
+                """
                 select fiscal_year, grouping, group_id, group_label_ja, group_label_en, evaluation_rows,
                     grade_1_rows, grade_2_rows, grade_3_rows, grade_4_rows, grade_5_rows,
                     share_on_or_above_target, change_share_on_or_above_target,
                     kpi_targets, kpi_targets_with_actual, kpi_targets_met, share_kpis_met, change_share_kpis_met
                 from marts.mart_attainment_trend
                 order by fiscal_year, grouping, group_id
-            """)
+            """,
+            )
         )
-        below = tuple(BelowTargetRow(*row) for row in _rows(con, """
+        below = tuple(
+            BelowTargetRow(*row)
+            for row in _rows(
+                con,
+                """
             select
                 e.fiscal_year, e.initiative_no, e.sub_row, i.initiative_name, e.project_name,
                 e.bureau_name, b.name_en, e.achievement_code, e.contribution_code, e.reason,
@@ -191,22 +216,38 @@ def read_report_data(warehouse: Path) -> ReportData:
                 on h.initiative_key = e.initiative_key and h.fiscal_year = e.fiscal_year
             where e.achievement_code >= 4
             order by e.fiscal_year desc, e.achievement_code desc, e.initiative_no, e.sub_row
-        """))
-        kpis = tuple(KpiRow(*row) for row in _rows(con, """
+        """,
+            )
+        )
+        kpis = tuple(
+            KpiRow(*row)
+            for row in _rows(
+                con,
+                """
             select
                 fiscal_year, initiative_no, kpi_no, initiative_name, metric, target_text, comparator,
                 target_value, unit, actual_value, actual_text, coalesce(actual_is_estimate, false),
                 attainment_ratio, is_met, attainment_status, target_source,
             from marts.mart_kpi_attainment
             order by fiscal_year desc, initiative_no, kpi_no
-        """))
+        """,
+            )
+        )
         initiatives = dict(_rows(con, "select fiscal_year, count(*) from marts.dim_initiative group by 1 order by 1"))
         pairs = changes = None
         if len(years) > 1 and _has_table(con, "marts", CROSSWALK_TABLE):
             pairs, changes = _initiative_changes(con)
     return ReportData(
-        source=warehouse.name, years=years, achievement_grades=achievement, contribution_grades=contribution,
-        trend=trend, below_target=below, kpis=kpis, initiatives=initiatives, year_pairs=pairs, changes=changes,
+        source=warehouse.name,
+        years=years,
+        achievement_grades=achievement,
+        contribution_grades=contribution,
+        trend=trend,
+        below_target=below,
+        kpis=kpis,
+        initiatives=initiatives,
+        year_pairs=pairs,
+        changes=changes,
     )
 
 
@@ -215,7 +256,11 @@ def _initiative_changes(con: duckdb.DuckDBPyConnection) -> tuple[tuple[YearPair,
     (every mart takes its keys from the same matching): one pair per later sheet year, its links
     counted by kind. An initiative back after a gap is linked to the year it was last printed in, so
     the pair's earlier year is that of its other rows."""
-    changes = tuple(InitiativeChange(*row) for row in _rows(con, f"""
+    changes = tuple(
+        InitiativeChange(*row)
+        for row in _rows(
+            con,
+            f"""
         select
             to_year,
             from_year,
@@ -234,8 +279,14 @@ def _initiative_changes(con: duckdb.DuckDBPyConnection) -> tuple[tuple[YearPair,
         from marts.{CROSSWALK_TABLE}
         where match_status in ('new', 'dropped') or link_kind in ('returned', 'merged_into', 'split_from')
         order by to_year, change, initiative_no
-    """))
-    pairs = tuple(YearPair(*row) for row in _rows(con, f"""
+    """,
+        )
+    )
+    pairs = tuple(
+        YearPair(*row)
+        for row in _rows(
+            con,
+            f"""
         select
             to_year,
             max(from_year) filter (where link_kind is distinct from 'returned'),
@@ -248,14 +299,19 @@ def _initiative_changes(con: duckdb.DuckDBPyConnection) -> tuple[tuple[YearPair,
         from marts.{CROSSWALK_TABLE}
         group by to_year
         order by to_year
-    """))
+    """,
+        )
+    )
     return pairs, changes
 
 
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> bool:
-    return con.execute(
-        "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
-    ).fetchone()[0] > 0
+    return (
+        con.execute(
+            "select count(*) from information_schema.tables where table_schema = ? and table_name = ?", [schema, name]
+        ).fetchone()[0]
+        > 0
+    )
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:

@@ -102,7 +102,7 @@ def _open(path: Path) -> pdfplumber.PDF:
             raise SheetError(path.name, "the PDF is encrypted; save it without a password") from error
         raise SheetError(path.name, f"not a readable PDF ({type(cause).__name__}: {cause})") from error
     try:
-        pdf.pages  # walks the page tree, which a damaged file may not have
+        len(pdf.pages)  # walks the page tree, which a damaged file may not have
     except Exception as error:  # pdfminer raises many kinds, all meaning a damaged file
         pdf.close()
         raise SheetError(path.name, f"not a readable PDF ({type(error).__name__}: {error})") from error

@@ -143,7 +143,11 @@ def _sheet_rows(joined: _Joiner, fiscal_year: int) -> list[SheetRow | RowProblem
         elif isinstance(row, GridRow):
             if not initiative and _blank(joined.lines(row.cells["initiative_no"])):
                 last = out[-1] if out else None
-                after = f" (after {row_label(last.initiative_no, last.sub_row) if isinstance(last, SheetRow) else last.row})" if last else ""
+                after = (
+                    f" (after {row_label(last.initiative_no, last.sub_row) if isinstance(last, SheetRow) else last.row})"
+                    if last
+                    else ""
+                )
                 raise SheetError(source_file, f"a row without an initiative number (No.){after}", page=row.page)
             if not section.complete:
                 raise SheetError(source_file, MISSING_SECTIONS, page=row.page)

@@ -11,6 +11,7 @@ is not a band boundary.
 
 from __future__ import annotations
 
+import itertools
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
@@ -96,7 +97,9 @@ class Grid:
         return found, outside
 
 
-def ruled_grid(segments: Sequence[Segment], ruled_at: float | None = None, across: tuple[float, float] | None = None) -> Grid | None:
+def ruled_grid(
+    segments: Sequence[Segment], ruled_at: float | None = None, across: tuple[float, float] | None = None
+) -> Grid | None:
     """The grid of the page's table, or None if it has none.
 
     `ruled_at` adds a rule across the whole table at that height: the column-header row ends there
@@ -109,7 +112,11 @@ def ruled_grid(segments: Sequence[Segment], ruled_at: float | None = None, acros
         return None
     top, bottom = min(s.start for s in vertical), max(s.end for s in vertical)
     x_groups = _groups([s.position for s in vertical])
-    extra = [] if ruled_at is None else [Segment(True, ruled_at, min(s.position for s in vertical), max(s.position for s in vertical))]
+    extra = (
+        []
+        if ruled_at is None
+        else [Segment(True, ruled_at, min(s.position for s in vertical), max(s.position for s in vertical))]
+    )
     horizontal += extra
     y_groups = _groups([top, bottom, *(s.position for s in horizontal if top - SNAP <= s.position <= bottom + SNAP)])
     xs, ys = [_middle(group) for group in x_groups], [_middle(group) for group in y_groups]
@@ -120,11 +127,10 @@ def ruled_grid(segments: Sequence[Segment], ruled_at: float | None = None, acros
     rules_at_x = _coverage(vertical, x_groups, ys)  # [x boundary][band]
     # A horizontal line that separates nothing (a stub of a border) is no band boundary.
     keep = [0, *(k for k in range(1, len(ys) - 1) if any(rules_at_y[k])), len(ys) - 1]
-    bands = list(zip(keep, keep[1:]))
+    bands = list(itertools.pairwise(keep))
     ruled_below = [rules_at_y[end] for _, end in bands]
     ruled_right = [
-        [any(rules_at_x[column + 1][band] for band in range(first, end)) for column in range(len(xs) - 1)]
-        for first, end in bands
+        [any(rules_at_x[column + 1][band] for band in range(first, end)) for column in range(len(xs) - 1)] for first, end in bands
     ]
     return Grid(xs, [ys[k] for k in keep], ruled_below, ruled_right)
 
@@ -147,7 +153,7 @@ def _middle(group: tuple[float, float]) -> float:
 def _coverage(segments: list[Segment], groups: list[tuple[float, float]], across: list[float]) -> list[list[bool]]:
     """For each group of line positions, which intervals of `across` its segments cross the middle of."""
     lows = [low for low, _ in groups]
-    middles = [(a + b) / 2 for a, b in zip(across, across[1:])]
+    middles = [(a + b) / 2 for a, b in itertools.pairwise(across)]
     out = [[False] * len(middles) for _ in groups]
     for segment in segments:
         group = bisect_right(lows, segment.position) - 1
@@ -175,7 +181,7 @@ def _structures(segments: Sequence[Segment]) -> list[list[Segment]]:
     # A border drawn in pieces (a browser draws one per cell) is one line where the pieces meet.
     for offset, lines in ((0, horizontal), (len(horizontal), vertical)):
         order = sorted(range(len(lines)), key=lambda i: (round(lines[i].position / SNAP), lines[i].start))
-        for a, b in zip(order, order[1:]):
+        for a, b in itertools.pairwise(order):
             one, two = lines[a], lines[b]
             if abs(one.position - two.position) <= SNAP and two.start <= one.end + SNAP:
                 parent[find(offset + b)] = find(offset + a)

@@ -82,8 +82,11 @@ def wraps(lines: list[list[Char]], left: float, right: float, body_size: float) 
     gaps = [edge - line[-1].x1 if line else edge - left for line in printed]
     rooms = [max(size, _first_unit_width(after)) if after else size for after in [*printed[1:], None]]
     widest = min(range(len(gaps)), key=gaps.__getitem__)
-    if (size < body_size * (1 - FILLED / 10) and abs(gaps[widest]) <= FILLED * size
-            and not any(gaps[i] < rooms[i] - FILLED * size for i in range(len(gaps) - 1) if i != widest)):
+    if (
+        size < body_size * (1 - FILLED / 10)
+        and abs(gaps[widest]) <= FILLED * size
+        and not any(gaps[i] < rooms[i] - FILLED * size for i in range(len(gaps) - 1) if i != widest)
+    ):
         return (False,) * len(lines)
     return tuple(bool(line) and gap < room + FILLED * size for line, gap, room in zip(printed, gaps, rooms))
 

@@ -142,8 +142,8 @@ class _ClippingInterpreter(PDFPageInterpreter):
         box = _bounds(apply_matrix_pt(self.ctm, point) for point in _points(self.curpath))
         if box is not None:
             clip = self.device.clip
-            self.device.clip = box if clip is None else (
-                max(clip[0], box[0]), max(clip[1], box[1]), min(clip[2], box[2]), min(clip[3], box[3])
+            self.device.clip = (
+                box if clip is None else (max(clip[0], box[0]), max(clip[1], box[1]), min(clip[2], box[2]), min(clip[3], box[3]))
             )
 
     do_W_a = do_W

@@ -81,7 +81,8 @@ class Header:
                 return None
             columns.setdefault(field, []).append(column)
         same_edges = all(
-            abs(grid.xs[cols[0]] - self.extents[name][0]) <= 2 * SNAP and abs(grid.xs[cols[-1] + 1] - self.extents[name][1]) <= 2 * SNAP
+            abs(grid.xs[cols[0]] - self.extents[name][0]) <= 2 * SNAP
+            and abs(grid.xs[cols[-1] + 1] - self.extents[name][1]) <= 2 * SNAP
             for name, cols in columns.items()
         )
         return columns if same_edges and len(columns) == len(self.extents) else None
@@ -154,8 +155,11 @@ def _columns(
     grid = ruled_grid(segments, across=header.span)
     columns = header.columns_on(grid) if grid is not None else None
     if grid is None or columns is None:
-        raise SheetError(source_file, "the table has no column-header row (取組名, 事務事業名, …), and its columns "
-                         "are not those of the page before", page=page)
+        raise SheetError(
+            source_file,
+            "the table has no column-header row (取組名, 事務事業名, …), and its columns are not those of the page before",
+            page=page,
+        )
     return _Table(grid, chars), 0, columns
 
 
@@ -217,7 +221,7 @@ def _header_bottom(table: _Table) -> float | None:
         max(char.bottom for line in char_lines(table.chars[cell])[:count] for char in line)
         for cell, (_, count) in labelled.items()
     )
-    after = [line[0].top for cell, (_, count) in labelled.items() for line in char_lines(table.chars[cell])[count:count + 1]]
+    after = [line[0].top for cell, (_, count) in labelled.items() for line in char_lines(table.chars[cell])[count : count + 1]]
     content_top = min(after, default=None)
     below = [y for y in grid.ys if y >= label_bottom - SNAP and (content_top is None or y <= content_top + SNAP)]
     if not below:

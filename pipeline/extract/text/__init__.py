@@ -62,13 +62,15 @@ def parse_text_export(text: str, source: str) -> Sheet:
     own = [(text_of(row.results), text_of(row.reason), text_of(row.future)) for row in rows]
     printed = [_printed_row(row, texts) for row, texts in zip(rows, own)]
     resolved = resolve(printed, fragments, source)
-    wraps = SoftWraps({
-        "description": [initiative.description for initiative in resolved],
-        "plan_fy": [initiative.plan_fy for initiative in resolved],
-        "results": [texts[0] for texts in own],
-        "reason": [texts[1] for texts in own],
-        "future_direction": [texts[2] for texts in own],
-    })
+    wraps = SoftWraps(
+        {
+            "description": [initiative.description for initiative in resolved],
+            "plan_fy": [initiative.plan_fy for initiative in resolved],
+            "results": [texts[0] for texts in own],
+            "reason": [texts[1] for texts in own],
+            "future_direction": [texts[2] for texts in own],
+        }
+    )
     out = (
         evaluation_row(_sheet_row(fiscal_year, source, row, initiative, wraps, *texts), row.unknown_grades)
         for row, initiative, texts in zip(rows, resolved, own)
@@ -91,7 +93,9 @@ def _printed_row(row: RowCells, own_texts: tuple[str, str, str]) -> PrintedRow:
         plan = text_of([piece for block in row.inline for piece in block]) or None
         return PrintedRow(row.line, None, None, None, plan, own, ward, row.boundary_before)
     description, plan = _split_inline(row.inline)
-    return PrintedRow(row.line, row.number, name_of(row.name), text_of(description), text_of(plan), own, ward, row.boundary_before)
+    return PrintedRow(
+        row.line, row.number, name_of(row.name), text_of(description), text_of(plan), own, ward, row.boundary_before
+    )
 
 
 def _sheet_row(

@@ -26,13 +26,13 @@ class Columns:
     name: int
 
     @classmethod
-    def measure(cls, pieces: list["Piece"], codes: list[int]) -> "Columns":
+    def measure(cls, pieces: list[Piece], codes: list[int]) -> Columns:
         """Typical wrap widths: the block before each policy code (a 事務事業名) and the block after
         each number (a 取組名), a slack of one or two characters on top."""
         projects, names = [], []
         for i in codes:
             block = []
-            for before in reversed(pieces[max(0, i - 12):i]):
+            for before in reversed(pieces[max(0, i - 12) : i]):
                 if INITIATIVE_NO_RE.match(before.text):
                     break
                 block.append(before.width)
@@ -43,14 +43,14 @@ class Columns:
         for i, piece in enumerate(pieces[:-1]):
             if piece.text[0].isdigit() and INITIATIVE_NO_RE.match(piece.text) and not pieces[i + 1].gap:
                 block = [pieces[i + 1].width]
-                block += [p.width for p in itertools.takewhile(lambda p: not p.gap, pieces[i + 2:i + 12])]
+                block += [p.width for p in itertools.takewhile(lambda p: not p.gap, pieces[i + 2 : i + 12])]
                 names.append(max(block))
         if not projects or not names:
             return cls(project=12, name=18)
         return cls(project=int(statistics.median(projects)) + 2, name=int(statistics.median(names)) + 4)
 
 
-def fits(piece: "Piece", width: int) -> bool:
+def fits(piece: Piece, width: int) -> bool:
     """Whether a line fits a column of this width, a hanging punctuation mark aside."""
     text = piece.text
     if len(text) - 1 > width:  # every character is at least one column wide

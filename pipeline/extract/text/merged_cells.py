@@ -115,14 +115,15 @@ def _number(rows: list[PrintedRow], fragments: list[Fragment], wording: _Wording
     numbers = [rows[units[i][0]].number for i in anchors]
     for previous, anchor, number in zip(numbers, anchors[1:], numbers[1:]):
         if number <= previous:
-            raise SheetError(source, f"initiative number {number} is printed after {previous}",
-                             row=f"at line {rows[units[anchor][0]].line}")
+            raise SheetError(
+                source, f"initiative number {number} is printed after {previous}", row=f"at line {rows[units[anchor][0]].line}"
+            )
     initiatives: list[Initiative] = []
     bounds = [-1, *anchors, len(units)]
-    for left, right in zip(bounds, bounds[1:]):
+    for left, right in itertools.pairwise(bounds):
         if left >= 0:
             initiatives.append(Initiative(rows[units[left][0]].number, list(units[left])))
-        between = units[left + 1:right]
+        between = units[left + 1 : right]
         if between:
             first = rows[units[left][0]].number + 1 if left >= 0 else 1
             last = rows[units[right][0]].number - 1 if right < len(units) else None
@@ -167,8 +168,10 @@ def _number_gap(
 
 def _ward_restarts(run: list[int], rows: list[PrintedRow]) -> list[int]:
     return [
-        k for k in range(1, len(run))
-        if rows[run[k]].ward_order is not None and rows[run[k - 1]].ward_order is not None
+        k
+        for k in range(1, len(run))
+        if rows[run[k]].ward_order is not None
+        and rows[run[k - 1]].ward_order is not None
         and rows[run[k]].ward_order <= rows[run[k - 1]].ward_order
     ]
 
@@ -181,8 +184,9 @@ def _choose_cuts(runs, extra, restarts, rows, fragments, wording) -> dict[int, l
         return {}
     if sum(len(cuts) for cuts in restarts.values()) == extra:
         return restarts
-    breaks = {id(run): sorted(set(restarts[id(run)]) | {k for k in range(1, len(run)) if rows[run[k]].boundary_before})
-              for run in runs}
+    breaks = {
+        id(run): sorted(set(restarts[id(run)]) | {k for k in range(1, len(run)) if rows[run[k]].boundary_before}) for run in runs
+    }
     if sum(len(cuts) for cuts in breaks.values()) == extra:
         return breaks
     if len(runs) == 1:
@@ -198,8 +202,7 @@ def _cuts_by_wording(
     best, best_score = [], -1.0
     for cuts in itertools.combinations(range(1, len(run)), extra):
         parts = [" ".join(rows[i].own_text for i in run[a:b]) for a, b in zip((0, *cuts), (*cuts, len(run)))]
-        score = sum(max((s[p] for s in (wording.scores(text, parts) for text in after)), default=0.0)
-                    for p in range(len(parts)))
+        score = sum(max((s[p] for s in (wording.scores(text, parts) for text in after)), default=0.0) for p in range(len(parts)))
         if score > best_score:
             best, best_score = list(cuts), score
     return best
@@ -235,8 +238,9 @@ def _attach_fragments(
         owners = _best_owners(pool, free, candidates, [own_text[id(i)] for i in candidates], wording)
         if owners is None:
             stray = free[0]
-            raise SheetError(source, f"a stray cell 「{stray.text[:20]}…」 belongs to no row printed before it",
-                             row=f"at line {stray.line}")
+            raise SheetError(
+                source, f"a stray cell 「{stray.text[:20]}…」 belongs to no row printed before it", row=f"at line {stray.line}"
+            )
         for fragment, initiative in zip(free, owners):
             if fragment.kind == "name":
                 initiative.name = fragment.text
@@ -261,8 +265,9 @@ def _best_owners(pool, free, candidates, texts, wording) -> list[Initiative] | N
     if not candidates:
         return None
     latest = max(range(len(candidates)), key=lambda k: candidates[k].rows[-1])
-    scores = [[score + (RECENT_BONUS if k == latest else 0.0) for k, score in enumerate(wording.scores(f.text, texts))]
-              for f in free]
+    scores = [
+        [score + (RECENT_BONUS if k == latest else 0.0) for k, score in enumerate(wording.scores(f.text, texts))] for f in free
+    ]
     slots = [(1 if i.name is None else 0, 2 - len(i.texts)) for i in candidates]
     anchor = {id(f): candidates.index(i) for f in pool if f.number is not None and (i := _owner_of(f, candidates))}
     order = [id(f) for f in pool]
@@ -271,7 +276,8 @@ def _best_owners(pool, free, candidates, texts, wording) -> list[Initiative] | N
         owner = {**anchor, **{id(f): k for f, k in zip(free, choice)}}
         fit = sum(scores[n][k] for n, k in enumerate(choice))
         return fit + NEIGHBOUR_BONUS * sum(
-            1 for a, b in zip(order, order[1:]) if a in owner and b in owner and owner[a] == owner[b])
+            1 for a, b in itertools.pairwise(order) if a in owner and b in owner and owner[a] == owner[b]
+        )
 
     def fits_slots(choice: tuple[int, ...]) -> bool:
         for k, (names, bodies) in enumerate(slots):
@@ -286,7 +292,7 @@ def _best_owners(pool, free, candidates, texts, wording) -> list[Initiative] | N
         return None if best is None else [candidates[k] for k in best]
     chosen: list[int | None] = [None] * len(free)
     for _, n, k in sorted(((scores[n][k], n, k) for n in range(len(free)) for k in range(len(candidates))), reverse=True):
-        if chosen[n] is None and fits_slots(tuple(c if c is not None else -1 for c in [*chosen[:n], k, *chosen[n + 1:]])):
+        if chosen[n] is None and fits_slots(tuple(c if c is not None else -1 for c in [*chosen[:n], k, *chosen[n + 1 :]])):
             chosen[n] = k
     return None if None in chosen else [candidates[k] for k in chosen]
 
@@ -340,4 +346,4 @@ class _Wording:
 
 def _bigrams(text: str) -> list[str]:
     compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    return [compact[i:i + 2] for i in range(len(compact) - 1)]
+    return [compact[i : i + 2] for i in range(len(compact) - 1)]

@@ -21,6 +21,7 @@ BUREAU_SUFFIXES = ("局", "本部", "役所", "支所", "室", "委員会", "セ
 # Punctuation that prose cells have and names never do.
 PROSE_PUNCTUATION = re.compile(r"[。、，,．.「」（）()・：:！!？?●∘○〇※]")
 
+
 @dataclass
 class RowCells:
     """The cells of one printed row, as far as the export prints them with it."""
@@ -95,17 +96,24 @@ class Parser:
             while (more := self._find_grade(run[-1][1], _ACHIEVEMENT)) is not None and more[0] < con[0]:
                 run.append(more)
             if len(run) > 2:
-                raise self.error(self.pieces[ach[0]], (
-                    f"the export's cells are not in row order: {len(run)} 達成度 grades in a run before a 貢献度 grade "
-                    "(the tool that made it printed the page column by column); export the sheet again row by row, "
-                    "or use its PDF"))
+                raise self.error(
+                    self.pieces[ach[0]],
+                    (
+                        f"the export's cells are not in row order: {len(run)} 達成度 grades in a run before a 貢献度 grade "
+                        "(the tool that made it printed the page column by column); export the sheet again row by row, "
+                        "or use its PDF"
+                    ),
+                )
             if len(run) == 2:
-                raise self.error(self.pieces[ach[0]], f"a 達成度 grade without a 貢献度 grade before the next one (line {self.pieces[run[1][0]].line})")
+                raise self.error(
+                    self.pieces[ach[0]],
+                    f"a 達成度 grade without a 貢献度 grade before the next one (line {self.pieces[run[1][0]].line})",
+                )
             anchors.append((ach, con))
             i = con[1]
         return anchors
 
-    def _find_grade(self, start: int, kind: "_GradeKind") -> tuple | None:
+    def _find_grade(self, start: int, kind: _GradeKind) -> tuple | None:
         """(first piece, end piece, code, unknown label) of the next grade cell of this kind.
 
         A label may wrap over lines. A cell that starts like a grade (「３．」) but is none of the
@@ -148,9 +156,11 @@ class Parser:
     def _leading_cells(self, pieces: list[Piece]) -> RowCells:
         code_at = next((i for i in range(len(pieces) - 1, -1, -1) if layout.is_policy_code(pieces[i].text)), None)
         if code_at is None:
-            raise self.error(pieces[-1] if pieces else None,
-                             "no 施策番号 (a policy code such as ４－４－１, or a ward) before the 達成度 grade")
-        inline = _blocks(pieces[code_at + 1:])
+            raise self.error(
+                pieces[-1] if pieces else None,
+                "no 施策番号 (a policy code such as ４－４－１, or a ward) before the 達成度 grade",
+            )
+        inline = _blocks(pieces[code_at + 1 :])
         sections = self._section_lines(pieces[:code_at])
         is_section = lambda piece: id(piece) in sections  # noqa: E731
         project_start = _project_start(pieces, code_at, self.columns, is_section)
@@ -159,8 +169,11 @@ class Parser:
             name_start = _name_start(pieces, project_start, is_section)
             row_start = name_start
             # Numbers only grow down the sheet: a smaller one before the name is a stray merged cell's.
-            if name_start > 0 and INITIATIVE_NO_RE.match(pieces[name_start - 1].text) and _number(
-                    pieces[name_start - 1].text) > self.last_number:
+            if (
+                name_start > 0
+                and INITIATIVE_NO_RE.match(pieces[name_start - 1].text)
+                and _number(pieces[name_start - 1].text) > self.last_number
+            ):
                 row_start = name_start - 1
                 number = self.last_number = _number(pieces[row_start].text)
             if name_start == project_start:
@@ -231,8 +244,11 @@ def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
 def _is_bureau_line(piece: Piece, columns: Columns) -> bool:
     """The 担当局 column is the narrowest of the sheet; a bureau name has no punctuation but a 「・」
     inside it (市民文化・スポーツ局), and never starts with a bullet."""
-    return (fits(piece, columns.project) and not PROSE_PUNCTUATION.search(piece.text.replace("・", ""))
-            and not piece.text.startswith(tuple(layout.BULLETS)))
+    return (
+        fits(piece, columns.project)
+        and not PROSE_PUNCTUATION.search(piece.text.replace("・", ""))
+        and not piece.text.startswith(tuple(layout.BULLETS))
+    )
 
 
 def _find_bureau(pieces: list[Piece], columns: Columns) -> tuple[int, int] | None:
@@ -256,7 +272,7 @@ def _split_reason_future(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]
     cuts = [i for i in range(1, len(pieces)) if pieces[i].gap or pieces[i].joined]
     if not cuts:
         return pieces, []
-    return pieces[:cuts[0]], pieces[cuts[0]:]
+    return pieces[: cuts[0]], pieces[cuts[0] :]
 
 
 def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_section) -> int:
@@ -332,9 +348,14 @@ def _split_trailing_name(cells: list[list[Piece]], columns: Columns) -> list[lis
         if not stop or (not rest and tail == len(cell)) or display_width(rest) > columns.name:
             out.append(cell)
             continue
-        out.append([*cell[:tail - 1], Piece(head + stop, last.line, last.gap, last.joined)])
+        out.append([*cell[: tail - 1], Piece(head + stop, last.line, last.gap, last.joined)])
         name = ([Piece(rest, last.line, gap=True)] if rest else []) + cell[tail:]
-        if tail == len(cell) and queue and all(_is_name_line(p, columns) for p in queue[0]) and not INITIATIVE_NO_RE.match(queue[0][0].text):
+        if (
+            tail == len(cell)
+            and queue
+            and all(_is_name_line(p, columns) for p in queue[0])
+            and not INITIATIVE_NO_RE.match(queue[0][0].text)
+        ):
             name += queue.pop(0)
         out.append(name)
     return out
