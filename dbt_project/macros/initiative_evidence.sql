@@ -47,7 +47,7 @@
 {#- The evidence for the pair of two described initiatives, `from_side` (earlier) and `to_side`: the
     columns of a candidate pair. -#}
 {% macro initiative_pair_evidence(from_side, to_side) -%}
-        {{ from_side }}.initiative_year_id as from_initiative_year_id,
+    {{ from_side }}.initiative_year_id as from_initiative_year_id,
         {{ to_side }}.initiative_year_id as to_initiative_year_id,
         {{ from_side }}.initiative_no as from_initiative_no,
         {{ to_side }}.initiative_no as to_initiative_no,
@@ -85,12 +85,12 @@
     successor; null when it has none): the share of the part's name and description bigrams, and the
     number and share of its projects, bureaus and KPI metrics, that the whole has and the base has not. -#}
 {% macro initiative_part_evidence(part, whole, base) -%}
-        {{ moved_share(part ~ '.name_bigrams', whole ~ '.name_bigrams', base ~ '.name_bigrams') }} as part_name_share,
+    {{ moved_share(part ~ '.name_bigrams', whole ~ '.name_bigrams', base ~ '.name_bigrams') }} as part_name_share,
         {{ moved_share(part ~ '.description_bigrams', whole ~ '.description_bigrams', base ~ '.description_bigrams') }} as part_description_share,
-        {%- for items, counted in [('project_name_keys', 'projects'), ('bureau_name_keys', 'bureaus'), ('kpi_metric_keys', 'kpi_metrics')] %}
+    {%- for items, counted in [('project_name_keys', 'projects'), ('bureau_name_keys', 'bureaus'), ('kpi_metric_keys', 'kpi_metrics')] %}
         {{ moved_count(part ~ '.' ~ items, whole ~ '.' ~ items, base ~ '.' ~ items) }} as moved_{{ counted }},
         {{ moved_share(part ~ '.' ~ items, whole ~ '.' ~ items, base ~ '.' ~ items) }} as part_{{ counted }}_share{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
 {%- endmacro %}
 
 

@@ -17,9 +17,9 @@
         {{ key_column }},
         arg_min({{ name_column }}, [initiative_no, sub_row]) as {{ name_alias }},
         min([initiative_no, sub_row]) as first_row
-        {%- for aggregate in also %},
+    {%- for aggregate in also %},
         {{ aggregate }}
-        {%- endfor %}
+    {%- endfor %}
 
     from {{ relation }}
     where {{ key_column }} is not null
@@ -39,14 +39,15 @@
     select *
     from (
         from {{ seed_relation }}
-        {%- if optional_columns %}
+    {%- if optional_columns %}
+        
         union all by name
         select
-            {%- for column in optional_columns %}
+        {%- for column in optional_columns %}
             cast(null as varchar) as {{ column }}{{ ',' if not loop.last }}
-            {%- endfor %}
+        {%- endfor %}
         where false
-        {%- endif %}
+    {%- endif %}
     )
 {%- endmacro %}
 
@@ -78,9 +79,9 @@
         and seed.to_year in (select fiscal_year from {{ sheet_years }})
         and (
             seed.from_year < seed.to_year
-            {%- if within_year %}
+    {%- if within_year %}
             or seed.to_year = seed.from_year
-            {%- endif %}
+    {%- endif %}
         )
         and (
             seed.from_name_key in (select {{ key_column }} from {{ names }} where fiscal_year = seed.from_year)
@@ -154,15 +155,15 @@
     (assert_initiative_matching_is_greedy_complete checks the initiatives'). `from_entity` and
     `to_entity` are the expressions that name each side's entity. -#}
 {% macro mutual_best_rounds(name, candidates, from_entity, to_entity, rank, rounds) -%}
-{{ name }}_0 as (
+    {{ name }}_0 as (
 
     select * from {{ candidates }}
     where false
 
 ),
-{%- for round in range(1, rounds + 1) %}
+    {%- for round in range(1, rounds + 1) %}
 
-{{ name }}_{{ round }} as (
+        {{ name }}_{{ round }} as (
 
     -- round {{ round }}: each pair that is the best open choice of both its entities
     select * from {{ name }}_{{ round - 1 }}
@@ -183,7 +184,7 @@
     where {{ rank }} = best_for_from and {{ rank }} = best_for_to
 
 ){{ ',' if not loop.last }}
-{%- endfor %}
+    {%- endfor %}
 {%- endmacro %}
 
 
@@ -240,9 +241,9 @@
         match_rule,
         {{ from_key }},
         {{ to_key }}
-        {%- for column in link_columns %},
+    {%- for column in link_columns %},
         {{ column }}
-        {%- endfor %}
+    {%- endfor %}
 
     from {{ links }}
     {%- for status, side, other, year, other_year in [
@@ -261,16 +262,16 @@
                 and decisions.{{ other }} is null
                 and decisions.from_year < decisions.to_year
         ) then 'manual' end as match_rule,
-        {%- if status == 'dropped' %}
+    {%- if status == 'dropped' %}
         entities.{{ entity_key }} as {{ from_key }},
         null as {{ to_key }}
         {%- else %}
         null as {{ from_key }},
         entities.{{ entity_key }} as {{ to_key }}
-        {%- endif %}
-        {%- for column in link_columns %},
+    {%- endif %}
+    {%- for column in link_columns %},
         null as {{ column }}
-        {%- endfor %}
+    {%- endfor %}
 
     from {{ year_pairs }} as year_pairs
     inner join {{ entities }} as entities

@@ -39,14 +39,20 @@ sheet_years as (
 
 next_year as (
 
-    select from_initiative_year_id, to_initiative_year_id
+    select
+        from_initiative_year_id,
+        to_initiative_year_id
     from (
-        select dropped.from_initiative_year_id, candidate.to_initiative_year_id, dropped.name_similarity, dropped.match_score
+        select
+            dropped.from_initiative_year_id,
+            candidate.to_initiative_year_id,
+            dropped.name_similarity,
+            dropped.match_score
         from crosswalk as dropped
         inner join crosswalk as candidate
             on candidate.match_status = 'new'
-            and candidate.from_year = dropped.from_year
-            and candidate.to_initiative_year_id = dropped.candidate_initiative_year_id
+                and dropped.from_year = candidate.from_year
+                and dropped.candidate_initiative_year_id = candidate.to_initiative_year_id
         where dropped.match_status = 'dropped'
             and dropped.match_rule is null
             and candidate.match_rule is null
@@ -63,10 +69,10 @@ gap_pairs as (
     from crosswalk as dropped
     inner join crosswalk as returned
         on returned.match_status = 'new'
-        and returned.match_rule is null
+            and returned.match_rule is null
     inner join sheet_years
         on returned.to_year = sheet_years.fiscal_year
-        and dropped.from_year < sheet_years.previous_fiscal_year
+            and dropped.from_year < sheet_years.previous_fiscal_year
     inner join initiative_years as from_side
         on dropped.from_initiative_year_id = from_side.initiative_year_id
     inner join initiative_years as to_side
@@ -78,8 +84,15 @@ gap_pairs as (
 
 later_years as (
 
-    select from_initiative_year_id, to_initiative_year_id
-    from (select *, {{ initiative_match_score() }} as match_score from gap_pairs)
+    select
+        from_initiative_year_id,
+        to_initiative_year_id
+    from (
+        select
+            *,
+            {{ initiative_match_score() }} as match_score
+        from gap_pairs
+    )
     where is_same_name or {{ initiative_is_similar() }}
 
 )

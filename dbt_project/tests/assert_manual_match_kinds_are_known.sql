@@ -6,8 +6,10 @@
     parents; Dagster shows it as an asset check of the first seed.
 -#}
 {%- for seed in ['initiative_matches_manual', 'bureau_matches_manual'] %}
-select '{{ seed }}' as seed, *
-from ({{ seed_rows(ref(seed), ['kind']) }})
-where {{ seed_kind('kind') }} not in ('merged_into', 'split_from')
-{% if not loop.last %}union all by name{% endif %}
+    select
+        '{{ seed }}' as seed,
+        *
+    from ({{ seed_rows(ref(seed), ['kind']) }})
+    where {{ seed_kind('kind') }} not in ('merged_into', 'split_from')
+    {% if not loop.last %}union all by name{% endif %}
 {%- endfor %}

@@ -27,10 +27,12 @@ initiative_seed as (
         to_no as to_value,
         {{ seed_kind('kind') }} as stated_kind,
         from_no = 'none' or exists (
-            select 1 from sheet_rows where fiscal_year = seed_rows.from_year and initiative_no = try_cast(seed_rows.from_no as integer)
+            select 1 from sheet_rows
+            where fiscal_year = seed_rows.from_year and initiative_no = try_cast(seed_rows.from_no as integer)
         ) as from_found,
         to_no = 'none' or exists (
-            select 1 from sheet_rows where fiscal_year = seed_rows.to_year and initiative_no = try_cast(seed_rows.to_no as integer)
+            select 1 from sheet_rows
+            where fiscal_year = seed_rows.to_year and initiative_no = try_cast(seed_rows.to_no as integer)
         ) as to_found,
         from_year < to_year as years_in_order
 
@@ -40,25 +42,26 @@ initiative_seed as (
 
 {%- for entity, within_year in [('bureau', false), ('project', true)] %}
 
-{{ entity }}_seed as (
+    {{ entity }}_seed as (
 
-    select
-        '{{ entity }}_matches_manual' as seed,
-        from_year,
-        from_name as from_value,
-        to_year,
-        to_name as to_value,
-        {{ seed_kind('kind') if entity == 'bureau' else 'cast(null as varchar)' }} as stated_kind,
-        {%- for side in ['from', 'to'] %}
-        {{ is_seed_none(side ~ '_name') }} or exists (
-            select 1 from sheet_rows where fiscal_year = seed_rows.{{ side }}_year and {{ entity }}_name_key = {{ match_key('seed_rows.' ~ side ~ '_name') }}
-        ) as {{ side }}_found,
-        {%- endfor %}
-        from_year < to_year{% if within_year %} or from_year = to_year{% endif %} as years_in_order
+        select
+            '{{ entity }}_matches_manual' as seed,
+            from_year,
+            from_name as from_value,
+            to_year,
+            to_name as to_value,
+            {{ seed_kind('kind') if entity == 'bureau' else 'cast(null as varchar)' }} as stated_kind,
+            {%- for side in ['from', 'to'] %}
+                {{ is_seed_none(side ~ '_name') }} or exists (
+                    select 1 from sheet_rows
+                    where fiscal_year = seed_rows.{{ side }}_year and {{ entity }}_name_key = {{ match_key('seed_rows.' ~ side ~ '_name') }}
+                ) as {{ side }}_found,
+            {%- endfor %}
+            from_year < to_year{% if within_year %} or from_year = to_year{% endif %} as years_in_order
 
-    from ({{ seed_rows(ref(entity ~ '_matches_manual'), ['kind'] if entity == 'bureau' else []) }}) as seed_rows
+        from ({{ seed_rows(ref(entity ~ '_matches_manual'), ['kind'] if entity == 'bureau' else []) }}) as seed_rows
 
-),
+    ),
 
 {%- endfor %}
 
@@ -83,15 +86,17 @@ checked as (
                 then 'years are not two sheet years, the earlier first'
             when not from_found then 'from side not in from_year'
             when not to_found then 'to side not in to_year'
-            when seed <> 'project_matches_manual'
+            when seed != 'project_matches_manual'
                 and stated_kind is null
-                and lower(from_value) <> 'none'
-                and lower(to_value) <> 'none'
+                and lower(from_value) != 'none'
+                and lower(to_value) != 'none'
                 and (
-                    count(*) filter (where stated_kind is null and lower(to_value) <> 'none')
-                        over (partition by seed, from_year, lower(from_value)) > 1
-                    or count(*) filter (where stated_kind is null and lower(from_value) <> 'none')
-                        over (partition by seed, to_year, lower(to_value)) > 1
+                    count(*) filter (where stated_kind is null and lower(to_value) != 'none')
+                        over (partition by seed, from_year, lower(from_value))
+                    > 1
+                    or count(*) filter (where stated_kind is null and lower(from_value) != 'none')
+                        over (partition by seed, to_year, lower(to_value))
+                    > 1
                 )
                 then 'another row without a kind names the same entity: state merged_into or split_from'
         end as problem

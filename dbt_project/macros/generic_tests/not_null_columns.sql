@@ -5,7 +5,7 @@
 -#}
 {% test not_null_columns(model, columns) %}
 
-{%- for column in columns %}
+    {%- for column in columns %}
 select '{{ column }}' as column_name, count(*) as null_rows
 from {{ model }}
 where {{ column }} is null

@@ -51,7 +51,7 @@ final as (
     from bureau_names
     inner join keyed
         on bureau_names.fiscal_year = keyed.fiscal_year
-        and bureau_names.bureau_name_key = keyed.bureau_name_key
+            and bureau_names.bureau_name_key = keyed.bureau_name_key
 
 )
 

@@ -329,7 +329,7 @@ split_candidates as (
             where carried.from_year = moves.from_year
                 and carried.to_name_key = moves.to_name_key
                 and carried.is_move
-                and carried.from_name_key <> moves.from_name_key
+                and carried.from_name_key != moves.from_name_key
         )
 
 ),

@@ -44,20 +44,20 @@ keyed as (
         bureaus.bureau_key,
         coalesce(sheet_rows.programme_no_printed, programmes.programme_no) as programme_no,
         coalesce(sheet_rows.programme_no_printed, programmes.programme_no) || '-'
-            || {{ roman_numeral('sheet_rows.pillar_no') }} || '-'
-            || sheet_rows.direction_no || '-'
-            || sheet_rows.subarea_no as policy_area_id
+        || {{ roman_numeral('sheet_rows.pillar_no') }} || '-'
+        || sheet_rows.direction_no || '-'
+        || sheet_rows.subarea_no as policy_area_id
 
     from sheet_rows
     left join initiatives
         on sheet_rows.fiscal_year = initiatives.fiscal_year
-        and sheet_rows.initiative_no = initiatives.initiative_no
+            and sheet_rows.initiative_no = initiatives.initiative_no
     left join projects
         on sheet_rows.fiscal_year = projects.fiscal_year
-        and sheet_rows.project_name_key = projects.project_name_key
+            and sheet_rows.project_name_key = projects.project_name_key
     left join bureaus
         on sheet_rows.fiscal_year = bureaus.fiscal_year
-        and sheet_rows.bureau_name_key = bureaus.bureau_name_key
+            and sheet_rows.bureau_name_key = bureaus.bureau_name_key
     left join programmes
         on sheet_rows.fiscal_year between programmes.first_fiscal_year and programmes.last_fiscal_year
 

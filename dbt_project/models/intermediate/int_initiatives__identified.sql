@@ -40,7 +40,7 @@ links as (
 
 keyed (fiscal_year, initiative_year_id, key, identified_by, previous_key) as (
 
-    -- an initiative's first year (of its key): the key is its own number then
+-- an initiative's first year (of its key): the key is its own number then
     {{ keys_along_links('initiatives', 'initiative_year_id', "format('I{:d}-{:03d}', entities.fiscal_year, entities.initiative_no)",
         'own_year', 'links', 'from_initiative_year_id', 'to_initiative_year_id') }}
 

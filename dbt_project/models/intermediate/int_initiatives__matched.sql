@@ -60,9 +60,9 @@ candidates as (
 
     from year_pairs
     inner join initiative_years as from_side
-        on from_side.fiscal_year = year_pairs.from_year
+        on year_pairs.from_year = from_side.fiscal_year
     inner join initiative_years as to_side
-        on to_side.fiscal_year = year_pairs.to_year
+        on year_pairs.to_year = to_side.fiscal_year
 
 ),
 
@@ -77,8 +77,8 @@ scored as (
                 {{ initiative_match_score() }} desc,
                 name_similarity desc,
                 abs(from_initiative_no - to_initiative_no),
-                from_initiative_year_id,
-                to_initiative_year_id
+                from_initiative_year_id asc,
+                to_initiative_year_id asc
         ) as candidate_rank
 
     from candidates
@@ -110,11 +110,11 @@ manual_decisions as (
 
     from manual_parsed
     left join initiative_years as from_side
-        on from_side.fiscal_year = manual_parsed.from_year
-        and from_side.initiative_no = manual_parsed.from_initiative_no
+        on manual_parsed.from_year = from_side.fiscal_year
+            and manual_parsed.from_initiative_no = from_side.initiative_no
     left join initiative_years as to_side
-        on to_side.fiscal_year = manual_parsed.to_year
-        and to_side.initiative_no = manual_parsed.to_initiative_no
+        on manual_parsed.to_year = to_side.fiscal_year
+            and manual_parsed.to_initiative_no = to_side.initiative_no
     where manual_parsed.from_year < manual_parsed.to_year
         and manual_parsed.from_year in (select fiscal_year from sheet_years)
         and manual_parsed.to_year in (select fiscal_year from sheet_years)
@@ -163,12 +163,22 @@ similar_candidates as (
 
 one_to_one_links as (
 
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id, 'exact_name' as match_rule
+    select
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id,
+        'exact_name' as match_rule
     from exact_links
 
     union all
 
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id, 'similar_name' as match_rule
+    select
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id,
+        'similar_name' as match_rule
     from similar_links_{{ greedy_rounds }}
 
 ),
@@ -178,29 +188,29 @@ one_to_one_links as (
     ('split_parts', 'to', 'from', 'without predecessor, as a part of an initiative of the year before: what of it the whole had and the whole\'s own successor has not'),
 ] %}
 
-{{ parts }} as (
+    {{ parts }} as (
 
     -- an open initiative the one-to-one rules left {{ gone }}
-    select
-        '{{ part_side }}' as part_side,
-        open_candidates.{{ part_side }}_initiative_year_id as part_initiative_year_id,
-        open_candidates.*,
-        {{ initiative_part_evidence('part', 'whole', 'base') }}
+        select
+            '{{ part_side }}' as part_side,
+            open_candidates.{{ part_side }}_initiative_year_id as part_initiative_year_id,
+            open_candidates.*,
+            {{ initiative_part_evidence('part', 'whole', 'base') }}
 
-    from open_candidates
-    inner join initiative_years as part
-        on open_candidates.{{ part_side }}_initiative_year_id = part.initiative_year_id
-    inner join initiative_years as whole
-        on open_candidates.{{ whole_side }}_initiative_year_id = whole.initiative_year_id
-    left join one_to_one_links as base_link
-        on open_candidates.{{ whole_side }}_initiative_year_id = base_link.{{ whole_side }}_initiative_year_id
-    left join initiative_years as base
-        on base_link.{{ part_side }}_initiative_year_id = base.initiative_year_id
-    where open_candidates.{{ part_side }}_initiative_year_id not in (select {{ part_side }}_initiative_year_id from one_to_one_links)
+        from open_candidates
+        inner join initiative_years as part
+            on open_candidates.{{ part_side }}_initiative_year_id = part.initiative_year_id
+        inner join initiative_years as whole
+            on open_candidates.{{ whole_side }}_initiative_year_id = whole.initiative_year_id
+        left join one_to_one_links as base_link
+            on open_candidates.{{ whole_side }}_initiative_year_id = base_link.{{ whole_side }}_initiative_year_id
+        left join initiative_years as base
+            on base_link.{{ part_side }}_initiative_year_id = base.initiative_year_id
+        where open_candidates.{{ part_side }}_initiative_year_id not in (select {{ part_side }}_initiative_year_id from one_to_one_links)
         -- what moved is shared: a pair sharing no project, bureau or metric has no part to weigh
-        and open_candidates.shared_projects + open_candidates.shared_bureaus + open_candidates.shared_kpi_metrics >= 1
+            and open_candidates.shared_projects + open_candidates.shared_bureaus + open_candidates.shared_kpi_metrics >= 1
 
-),
+    ),
 {%- endfor %}
 
 part_proposals as (
@@ -217,15 +227,19 @@ part_proposals as (
     )
     where {{ initiative_is_part() }}
     qualify row_number() over (
-        partition by part_side, part_initiative_year_id
-        order by {{ initiative_part_score() }} desc, candidate_rank
-    ) = 1
+            partition by part_side, part_initiative_year_id
+            order by {{ initiative_part_score() }} desc, candidate_rank
+        ) = 1
 
 ),
 
 proposed_links as (
 
-    select distinct from_year, to_year, from_initiative_year_id, to_initiative_year_id
+    select distinct
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id
     from part_proposals
 
 ),
@@ -241,24 +255,39 @@ part_links as (
     from proposed_links
     where
         {%- for side in ['to', 'from'] %}
-        {{ 'or ' if not loop.first }}(
-            select count(*) from proposed_links as other
-            where other.{{ side }}_initiative_year_id = proposed_links.{{ side }}_initiative_year_id
-        ) + (
-            select count(*) from one_to_one_links as other
-            where other.{{ side }}_initiative_year_id = proposed_links.{{ side }}_initiative_year_id
-        ) > 1
+            {{ 'or ' if not loop.first }}(
+                select count(*) from proposed_links as other
+                where other.{{ side }}_initiative_year_id = proposed_links.{{ side }}_initiative_year_id
+            ) + (
+                select count(*) from one_to_one_links as other
+                where other.{{ side }}_initiative_year_id = proposed_links.{{ side }}_initiative_year_id
+            ) > 1
         {%- endfor %}
 
 ),
 
 links_so_far as (
 
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id from manual_links
+    select
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id
+    from manual_links
     union all
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id from one_to_one_links
+    select
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id
+    from one_to_one_links
     union all
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id from part_links
+    select
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id
+    from part_links
 
 ),
 
@@ -291,18 +320,18 @@ gap_pairs as (
 
     from ({{ sheet_year_gap_pairs('sheet_rows') }}) as gaps
     inner join initiative_years as from_side
-        on from_side.fiscal_year = gaps.from_year
+        on gaps.from_year = from_side.fiscal_year
     inner join initiative_years as to_side
-        on to_side.fiscal_year = gaps.to_year
+        on gaps.to_year = to_side.fiscal_year
     where (
-            from_side.initiative_year_id in (select initiative_year_id from ended)
-            and to_side.initiative_year_id in (select initiative_year_id from unlinked)
-            and {{ left_to_the_rules('manual_decisions', 'gaps.from_year', 'from_side.initiative_year_id', 'gaps.to_year',
+        from_side.initiative_year_id in (select initiative_year_id from ended)
+        and to_side.initiative_year_id in (select initiative_year_id from unlinked)
+        and {{ left_to_the_rules('manual_decisions', 'gaps.from_year', 'from_side.initiative_year_id', 'gaps.to_year',
                 'to_side.initiative_year_id', 'from_initiative_year_id', 'to_initiative_year_id') }}
-        )
-        or (from_side.initiative_year_id, to_side.initiative_year_id) in (
-            select (from_initiative_year_id, to_initiative_year_id) from manual_links
-        )
+    )
+    or (from_side.initiative_year_id, to_side.initiative_year_id) in (
+        select (from_initiative_year_id, to_initiative_year_id) from manual_links
+    )
 
 ),
 
@@ -324,14 +353,14 @@ return_candidates as (
         *,
         row_number() over (
             order by
-                to_year,
+                to_year asc,
                 from_year desc,
                 is_same_name desc,
                 match_score desc,
                 name_similarity desc,
                 abs(from_initiative_no - to_initiative_no),
-                from_initiative_year_id,
-                to_initiative_year_id
+                from_initiative_year_id asc,
+                to_initiative_year_id asc
         ) as candidate_rank
 
     from gap_scored
@@ -345,17 +374,38 @@ return_candidates as (
 
 links as (
 
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id, match_rule, stated_kind, carries_key
+    select
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id,
+        match_rule,
+        stated_kind,
+        carries_key
     from manual_links
 
     union all
 
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id, match_rule, null, true
+    select
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id,
+        match_rule,
+        null,
+        true
     from one_to_one_links
 
     union all
 
-    select from_year, to_year, from_initiative_year_id, to_initiative_year_id, match_rule, null, false
+    select
+        from_year,
+        to_year,
+        from_initiative_year_id,
+        to_initiative_year_id,
+        match_rule,
+        null,
+        false
     from part_links
 
     union all
@@ -402,13 +452,19 @@ nearest_candidates as (
 
     -- a dropped initiative's best-scoring unmatched pair in the next year, a new one's in the year
     -- before: the match the rules did not make, with the evidence that fell short
-    select 'dropped' as match_status, from_initiative_year_id as initiative_year_id, to_initiative_year_id as candidate_initiative_year_id
+    select
+        'dropped' as match_status,
+        from_initiative_year_id as initiative_year_id,
+        to_initiative_year_id as candidate_initiative_year_id
     from unmatched_pairs
     qualify row_number() over (partition by from_initiative_year_id order by candidate_rank) = 1
 
     union all
 
-    select 'new' as match_status, to_initiative_year_id as initiative_year_id, from_initiative_year_id as candidate_initiative_year_id
+    select
+        'new' as match_status,
+        to_initiative_year_id as initiative_year_id,
+        from_initiative_year_id as candidate_initiative_year_id
     from unmatched_pairs
     qualify row_number() over (partition by to_initiative_year_id order by candidate_rank) = 1
 
@@ -429,20 +485,36 @@ with_candidates as (
     from crosswalk
     left join nearest_candidates
         on crosswalk.match_status = nearest_candidates.match_status
-        and coalesce(crosswalk.from_initiative_year_id, crosswalk.to_initiative_year_id) = nearest_candidates.initiative_year_id
+            and coalesce(crosswalk.from_initiative_year_id, crosswalk.to_initiative_year_id) = nearest_candidates.initiative_year_id
 
 ),
 
 evidence as (
 
-    select from_initiative_year_id, to_initiative_year_id, name_similarity, description_similarity, shared_projects,
-        shared_bureaus, shared_kpi_metrics, match_score, same_policy_area
+    select
+        from_initiative_year_id,
+        to_initiative_year_id,
+        name_similarity,
+        description_similarity,
+        shared_projects,
+        shared_bureaus,
+        shared_kpi_metrics,
+        match_score,
+        same_policy_area
     from scored
 
     union all
 
-    select from_initiative_year_id, to_initiative_year_id, name_similarity, description_similarity, shared_projects,
-        shared_bureaus, shared_kpi_metrics, match_score, same_policy_area
+    select
+        from_initiative_year_id,
+        to_initiative_year_id,
+        name_similarity,
+        description_similarity,
+        shared_projects,
+        shared_bureaus,
+        shared_kpi_metrics,
+        match_score,
+        same_policy_area
     from gap_scored
 
 ),
@@ -486,17 +558,17 @@ final as (
     -- the evidence of the link, or of the nearest candidate
     left join evidence as pair
         on pair.from_initiative_year_id = coalesce(with_candidates.from_initiative_year_id, with_candidates.candidate_initiative_year_id)
-        and pair.to_initiative_year_id = coalesce(with_candidates.to_initiative_year_id, with_candidates.candidate_initiative_year_id)
+            and pair.to_initiative_year_id = coalesce(with_candidates.to_initiative_year_id, with_candidates.candidate_initiative_year_id)
     -- what moved, for a link between parts of a merge or split: measured for the row's own initiative
     -- where it proposed the link, else for the other one
     left join part_proposals as part
         on with_candidates.match_rule = 'moved_content'
-        and part.from_initiative_year_id = with_candidates.from_initiative_year_id
-        and part.to_initiative_year_id = with_candidates.to_initiative_year_id
+            and with_candidates.from_initiative_year_id = part.from_initiative_year_id
+            and with_candidates.to_initiative_year_id = part.to_initiative_year_id
     qualify row_number() over (
-        partition by with_candidates.from_year, with_candidates.to_year, with_candidates.row_initiative_year_id
-        order by part.part_initiative_year_id = with_candidates.row_initiative_year_id desc nulls last
-    ) = 1
+            partition by with_candidates.from_year, with_candidates.to_year, with_candidates.row_initiative_year_id
+            order by part.part_initiative_year_id = with_candidates.row_initiative_year_id desc nulls last
+        ) = 1
 
 )
 

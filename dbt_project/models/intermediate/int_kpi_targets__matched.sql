@@ -70,7 +70,7 @@ outcomes as (
     from initiative_rows
     left join initiative_targets
         on initiative_rows.fiscal_year = initiative_targets.fiscal_year
-        and initiative_rows.initiative_no = initiative_targets.initiative_no
+            and initiative_rows.initiative_no = initiative_targets.initiative_no
 
 ),
 
@@ -90,13 +90,13 @@ numbered as (
     from outcomes
     inner join sheet_rows as counted_with
         on outcomes.fiscal_year = counted_with.fiscal_year
-        and outcomes.initiative_no = counted_with.initiative_no
-        and coalesce(outcomes.outcome.sub_row, outcomes.first_sub_row) = counted_with.sub_row
+            and outcomes.initiative_no = counted_with.initiative_no
+            and coalesce(outcomes.outcome.sub_row, outcomes.first_sub_row) = counted_with.sub_row
     left join targets as plan_targets
         on outcomes.outcome.target_source = 'plan'
-        and outcomes.fiscal_year = plan_targets.fiscal_year
-        and outcomes.initiative_no = plan_targets.initiative_no
-        and outcomes.outcome.kpi_no = plan_targets.kpi_no
+            and outcomes.fiscal_year = plan_targets.fiscal_year
+            and outcomes.initiative_no = plan_targets.initiative_no
+            and outcomes.outcome.kpi_no = plan_targets.kpi_no
 
 ),
 
@@ -120,7 +120,7 @@ final as (
         target_text,
         outcome.match_status,
         case when outcome.sub_row is not null then
-            {{ kpi_actual_id('fiscal_year', 'initiative_no', 'outcome.sub_row', 'outcome.statement_no') }}
+                {{ kpi_actual_id('fiscal_year', 'initiative_no', 'outcome.sub_row', 'outcome.statement_no') }}
         end as kpi_actual_id,
         evaluation_id,
         outcome.match_rule,

@@ -41,9 +41,16 @@ known_metrics as (
         list_sort(list(distinct metric)) as metrics
 
     from (
-        select fiscal_year, unnest(kpi_plan_metrics(plan_fy)) as metric from plans
+        select
+            fiscal_year,
+            unnest(kpi_plan_metrics(plan_fy)) as metric
+        from plans
         union all
-        select fiscal_year, metric from stated_actuals where metric is not null
+        select
+            fiscal_year,
+            metric
+        from stated_actuals
+        where metric is not null
     )
     group by fiscal_year
 

@@ -32,13 +32,23 @@ project_names as (
 edges as (
 
     -- every link, both ways
-    select from_year, from_name_key, to_year, to_name_key, match_rule
+    select
+        from_year,
+        from_name_key,
+        to_year,
+        to_name_key,
+        match_rule
     from crosswalk
     where match_status = 'matched'
 
     union all
 
-    select to_year, to_name_key, from_year, from_name_key, match_rule
+    select
+        to_year,
+        to_name_key,
+        from_year,
+        from_name_key,
+        match_rule
     from crosswalk
     where match_status = 'matched'
 
@@ -47,16 +57,22 @@ edges as (
 reachable (fiscal_year, project_name_key, root_rank) as (
 
     -- every name reaches itself, and what its links reach
-    select fiscal_year, project_name_key, first_seen_rank
+    select
+        fiscal_year,
+        project_name_key,
+        first_seen_rank
     from project_names
 
     union
 
-    select edges.to_year, edges.to_name_key, reachable.root_rank
+    select
+        edges.to_year,
+        edges.to_name_key,
+        reachable.root_rank
     from reachable
     inner join edges
         on reachable.fiscal_year = edges.from_year
-        and reachable.project_name_key = edges.from_name_key
+            and reachable.project_name_key = edges.from_name_key
 
 ),
 
@@ -83,10 +99,10 @@ link_to_earlier as (
     from edges
     inner join project_names as this_name
         on edges.from_year = this_name.fiscal_year
-        and edges.from_name_key = this_name.project_name_key
+            and edges.from_name_key = this_name.project_name_key
     inner join project_names as other_name
         on edges.to_year = other_name.fiscal_year
-        and edges.to_name_key = other_name.project_name_key
+            and edges.to_name_key = other_name.project_name_key
     where other_name.first_seen_rank < this_name.first_seen_rank
     group by edges.from_year, edges.from_name_key
 
@@ -104,12 +120,12 @@ final as (
     from project_names
     inner join components
         on project_names.fiscal_year = components.fiscal_year
-        and project_names.project_name_key = components.project_name_key
+            and project_names.project_name_key = components.project_name_key
     inner join project_names as roots
         on components.root_rank = roots.first_seen_rank
     left join link_to_earlier
         on project_names.fiscal_year = link_to_earlier.fiscal_year
-        and project_names.project_name_key = link_to_earlier.project_name_key
+            and project_names.project_name_key = link_to_earlier.project_name_key
 
 )
 

@@ -93,21 +93,24 @@ candidates as (
         len(list_intersect(from_side.initiative_keys, to_side.initiative_keys)) as shared_initiatives,
         from_side.variant_key = to_side.variant_key as is_same_variant,
         from_side.project_name_key in (
-            select project_name_key from project_years where fiscal_year = to_side.fiscal_year
+            select project_name_key from project_years
+            where fiscal_year = to_side.fiscal_year
         ) as from_name_in_to_year,
         to_side.project_name_key in (
-            select project_name_key from project_years where fiscal_year = from_side.fiscal_year
+            select project_name_key from project_years
+            where fiscal_year = from_side.fiscal_year
         ) as to_name_in_from_year
 
     from with_bigrams as from_side
     inner join with_bigrams as to_side
         on (
-            to_side.fiscal_year = from_side.fiscal_year
-            and to_side.project_name_key > from_side.project_name_key
+            from_side.fiscal_year = to_side.fiscal_year
+            and from_side.project_name_key < to_side.project_name_key
         )
         or (from_side.fiscal_year, to_side.fiscal_year) in (select (from_year, to_year) from year_pairs)
         or (from_side.fiscal_year, from_side.project_name_key, to_side.fiscal_year, to_side.project_name_key) in (
-            select (from_year, from_name_key, to_year, to_name_key) from manual_decisions where from_year < to_year
+            select (from_year, from_name_key, to_year, to_name_key) from manual_decisions
+            where from_year < to_year
         )
 
 ),
@@ -118,23 +121,23 @@ open_candidates as (
     select *
     from candidates
     where (
-            candidates.from_year < candidates.to_year
-            and {{ left_to_the_rules('manual_decisions', 'candidates.from_year', 'candidates.from_name_key', 'candidates.to_year',
+        candidates.from_year < candidates.to_year
+        and {{ left_to_the_rules('manual_decisions', 'candidates.from_year', 'candidates.from_name_key', 'candidates.to_year',
                 'candidates.to_name_key', 'from_name_key', 'to_name_key') }}
+    )
+    or (
+        candidates.from_year = candidates.to_year
+        and not exists (
+            -- within a year a pair is listed once, in name order: either side
+            select 1 from manual_decisions
+            where manual_decisions.from_year = candidates.from_year
+                and manual_decisions.to_year = candidates.to_year
+                and (
+                    manual_decisions.from_name_key in (candidates.from_name_key, candidates.to_name_key)
+                    or manual_decisions.to_name_key in (candidates.from_name_key, candidates.to_name_key)
+                )
         )
-        or (
-            candidates.from_year = candidates.to_year
-            and not exists (
-                -- within a year a pair is listed once, in name order: either side
-                select 1 from manual_decisions
-                where manual_decisions.from_year = candidates.from_year
-                    and manual_decisions.to_year = candidates.to_year
-                    and (
-                        manual_decisions.from_name_key in (candidates.from_name_key, candidates.to_name_key)
-                        or manual_decisions.to_name_key in (candidates.from_name_key, candidates.to_name_key)
-                    )
-            )
-        )
+    )
 
 ),
 
@@ -176,24 +179,36 @@ manual_links as (
     from manual_decisions
     inner join candidates
         on manual_decisions.from_year = candidates.from_year
-        and manual_decisions.to_year = candidates.to_year
-        and (
-            (manual_decisions.from_name_key = candidates.from_name_key and manual_decisions.to_name_key = candidates.to_name_key)
-            -- within a year each pair is listed once, in name order
-            or (manual_decisions.from_name_key = candidates.to_name_key and manual_decisions.to_name_key = candidates.from_name_key)
-        )
+            and manual_decisions.to_year = candidates.to_year
+            and (
+                (manual_decisions.from_name_key = candidates.from_name_key and manual_decisions.to_name_key = candidates.to_name_key)
+                -- within a year each pair is listed once, in name order
+                or (manual_decisions.from_name_key = candidates.to_name_key and manual_decisions.to_name_key = candidates.from_name_key)
+            )
 
 ),
 
 links_so_far as (
 
-    select *, 'manual' as match_rule from manual_links
+    select
+        *,
+        'manual' as match_rule
+    from manual_links
     union all
-    select *, 'variant' as match_rule from variant_links
+    select
+        *,
+        'variant' as match_rule
+    from variant_links
     union all
-    select *, 'same_name' as match_rule from same_name_links
+    select
+        *,
+        'same_name' as match_rule
+    from same_name_links
     union all
-    select *, 'similar_name' as match_rule from similar_name_links
+    select
+        *,
+        'similar_name' as match_rule
+    from similar_name_links
 
 ),
 
@@ -214,9 +229,9 @@ gap_candidates as (
 
     from ({{ sheet_year_gap_pairs('sheet_rows') }}) as gaps
     inner join with_bigrams as from_side
-        on from_side.fiscal_year = gaps.from_year
+        on gaps.from_year = from_side.fiscal_year
     inner join with_bigrams as to_side
-        on to_side.fiscal_year = gaps.to_year
+        on gaps.to_year = to_side.fiscal_year
     where not exists (
             select 1 from links_so_far as links
             where links.from_year = from_side.fiscal_year
@@ -240,11 +255,12 @@ return_candidates as (
     select
         *,
         row_number() over (
-            order by to_year, from_year desc, is_same_name desc, name_similarity desc, from_name_key, to_name_key
+            order by to_year asc, from_year desc, is_same_name desc, name_similarity desc, from_name_key asc, to_name_key asc
         ) as candidate_rank
 
     from (
-        select * from gap_candidates where is_same_name
+        select * from gap_candidates
+        where is_same_name
         union all
         select * from gap_candidates
         where not is_same_name
@@ -260,12 +276,24 @@ return_candidates as (
 
 links as (
 
-    select from_year, to_year, from_name_key, to_name_key, match_rule, cast(null as varchar) as stated_kind
+    select
+        from_year,
+        to_year,
+        from_name_key,
+        to_name_key,
+        match_rule,
+        cast(null as varchar) as stated_kind
     from links_so_far
 
     union all
 
-    select from_year, to_year, from_name_key, to_name_key, case when is_same_name then 'same_name' else 'similar_name' end, null
+    select
+        from_year,
+        to_year,
+        from_name_key,
+        to_name_key,
+        case when is_same_name then 'same_name' else 'similar_name' end,
+        null
     from return_links_{{ greedy_rounds }}
 
 ),
@@ -284,9 +312,23 @@ crosswalk as (
 
 evidence as (
 
-    select from_year, to_year, from_name_key, to_name_key, name_similarity, shared_initiatives from candidates
+    select
+        from_year,
+        to_year,
+        from_name_key,
+        to_name_key,
+        name_similarity,
+        shared_initiatives
+    from candidates
     union all
-    select from_year, to_year, from_name_key, to_name_key, name_similarity, shared_initiatives from gap_candidates
+    select
+        from_year,
+        to_year,
+        from_name_key,
+        to_name_key,
+        name_similarity,
+        shared_initiatives
+    from gap_candidates
 
 ),
 
@@ -300,10 +342,10 @@ final as (
     from crosswalk
     -- a link's evidence; none for a new or dropped name
     left join evidence
-        on evidence.from_year = crosswalk.from_year
-        and evidence.to_year = crosswalk.to_year
-        and evidence.from_name_key = crosswalk.from_name_key
-        and evidence.to_name_key = crosswalk.to_name_key
+        on crosswalk.from_year = evidence.from_year
+            and crosswalk.to_year = evidence.to_year
+            and crosswalk.from_name_key = evidence.from_name_key
+            and crosswalk.to_name_key = evidence.to_name_key
 
 )
 

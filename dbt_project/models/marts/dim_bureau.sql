@@ -41,7 +41,10 @@ name_lists as (
         list(bureau_name order by first_fiscal_year, bureau_name) as names_ja
 
     from (
-        select bureau_key, bureau_name, min(fiscal_year) as first_fiscal_year
+        select
+            bureau_key,
+            bureau_name,
+            min(fiscal_year) as first_fiscal_year
         from identified
         group by bureau_key, bureau_name
     )

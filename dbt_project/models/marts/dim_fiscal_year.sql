@@ -31,14 +31,25 @@ sheet_years as (
 
 ),
 
+
+
 {#- A programme the seed does not know yet (the sheet's title names it) starts with its first sheet. -#}
 programme_starts as (
 
-    select programme_no, min(first_fiscal_year) as first_fiscal_year
+    select
+        programme_no,
+        min(first_fiscal_year) as first_fiscal_year
     from (
-        select programme_no, first_fiscal_year from programmes
+        select
+            programme_no,
+            first_fiscal_year
+        from programmes
         union all
-        select programme_no, min(fiscal_year) from sheet_years group by programme_no
+        select
+            programme_no,
+            min(fiscal_year)
+        from sheet_years
+        group by programme_no
     )
     group by programme_no
 

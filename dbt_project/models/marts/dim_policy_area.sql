@@ -61,19 +61,19 @@ final as (
     from areas
     left join labels as pillar_labels
         on pillar_labels.level = 'pillar'
-        and areas.programme_no = pillar_labels.programme_no
-        and areas.pillar_no = pillar_labels.pillar_no
+            and areas.programme_no = pillar_labels.programme_no
+            and areas.pillar_no = pillar_labels.pillar_no
     left join labels as direction_labels
         on direction_labels.level = 'direction'
-        and areas.programme_no = direction_labels.programme_no
-        and areas.pillar_no = direction_labels.pillar_no
-        and areas.direction_no = direction_labels.direction_no
+            and areas.programme_no = direction_labels.programme_no
+            and areas.pillar_no = direction_labels.pillar_no
+            and areas.direction_no = direction_labels.direction_no
     left join labels as subarea_labels
         on subarea_labels.level = 'subarea'
-        and areas.programme_no = subarea_labels.programme_no
-        and areas.pillar_no = subarea_labels.pillar_no
-        and areas.direction_no = subarea_labels.direction_no
-        and areas.subarea_no = subarea_labels.subarea_no
+            and areas.programme_no = subarea_labels.programme_no
+            and areas.pillar_no = subarea_labels.pillar_no
+            and areas.direction_no = subarea_labels.direction_no
+            and areas.subarea_no = subarea_labels.subarea_no
 
 )
 

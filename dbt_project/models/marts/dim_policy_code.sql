@@ -32,7 +32,7 @@ levels as (
         array_to_string(string_split(policy_code, '-')[1:level], '-') as policy_code,
         level
 
-    from codes_used, unnest(range(1, len(string_split(policy_code, '-')) + 1)) as levels(level)
+    from codes_used, unnest(range(1, len(string_split(policy_code, '-')) + 1)) as levels (level)
     where not is_ward_row
 
 ),

@@ -20,7 +20,11 @@ initiatives as (
 
 actual_of as (
 
-    select kpi_actual_id, kpi_target_id, target_source, match_rule
+    select
+        kpi_actual_id,
+        kpi_target_id,
+        target_source,
+        match_rule
     from targets
     where kpi_actual_id is not null
 
@@ -29,9 +33,13 @@ actual_of as (
 candidate_of as (
 
     -- targets that could not tell this figure from another (ambiguous) list it as a candidate
-    select kpi_actual_id, list(kpi_target_id order by kpi_target_id) as candidate_kpi_target_ids
+    select
+        kpi_actual_id,
+        list(kpi_target_id order by kpi_target_id) as candidate_kpi_target_ids
     from (
-        select unnest(candidate_kpi_actual_ids) as kpi_actual_id, kpi_target_id
+        select
+            unnest(candidate_kpi_actual_ids) as kpi_actual_id,
+            kpi_target_id
         from targets
         where match_status = 'ambiguous'
     )
@@ -82,7 +90,7 @@ final as (
         on figures.kpi_actual_id = candidate_of.kpi_actual_id
     left join initiatives
         on figures.fiscal_year = initiatives.fiscal_year
-        and figures.initiative_no = initiatives.initiative_no
+            and figures.initiative_no = initiatives.initiative_no
     -- figures in an explicit wording, and any other a target took or could not tell apart
     where figures.statement_format not in ('figure', 'dated_event')
         or actual_of.kpi_actual_id is not null

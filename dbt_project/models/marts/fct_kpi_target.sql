@@ -36,7 +36,7 @@ final as (
     from targets
     left join initiatives
         on targets.fiscal_year = initiatives.fiscal_year
-        and targets.initiative_no = initiatives.initiative_no
+            and targets.initiative_no = initiatives.initiative_no
 
 )
 

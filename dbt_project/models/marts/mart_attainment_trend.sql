@@ -3,13 +3,13 @@
 {%- set shares = ['share_on_or_above_target', 'share_below_target', 'mean_achievement_grade', 'share_contributing', 'share_kpis_met'] -%}
 {#- What is counted of a group's rows, this year and in what it is compared with. -#}
 {%- set measures -%}
-        count(*) as evaluation_rows,
-        {%- for grade in grades %}
+    count(*) as evaluation_rows,
+    {%- for grade in grades %}
         count(*) filter (where achievement_code = {{ grade }}) as grade_{{ grade }}_rows,
-        {%- endfor %}
-        {%- for code in contribution_codes %}
+    {%- endfor %}
+    {%- for code in contribution_codes %}
         count(*) filter (where contribution_code = '{{ code }}') as contribution_{{ code | lower }}_rows,
-        {%- endfor %}
+    {%- endfor %}
         count(*) filter (where is_on_or_above_target) / count(*) as share_on_or_above_target,
         count(*) filter (where is_below_target) / count(*) as share_below_target,
         avg(achievement_code) as mean_achievement_grade,
@@ -124,7 +124,7 @@ grouped as (
         policy_areas.pillar_id as group_id,
         '取組方針' || policy_areas.pillar || ' ' || policy_areas.pillar_title_ja as group_label_ja,
         'Pillar ' || {{ roman_numeral('policy_areas.pillar_no') }} || ': '
-            || policy_areas.pillar_title_en as group_label_en
+        || policy_areas.pillar_title_en as group_label_en
 
     from graded
     inner join policy_areas
@@ -137,9 +137,9 @@ grouped as (
         'direction' as grouping,
         policy_areas.direction_id as group_id,
         '取組方針' || policy_areas.pillar || ' 取組の方向性' || policy_areas.direction_no || ' '
-            || policy_areas.direction_title_ja as group_label_ja,
+        || policy_areas.direction_title_ja as group_label_ja,
         'Pillar ' || {{ roman_numeral('policy_areas.pillar_no') }} || ', direction '
-            || policy_areas.direction_no || ': ' || policy_areas.direction_title_en as group_label_en
+        || policy_areas.direction_no || ': ' || policy_areas.direction_title_en as group_label_en
 
     from graded
     inner join policy_areas
@@ -193,7 +193,7 @@ bureau_links as (
     from name_crosswalk
     inner join sheet_years
         on name_crosswalk.to_year = sheet_years.fiscal_year
-        and name_crosswalk.from_year = sheet_years.previous_fiscal_year
+            and name_crosswalk.from_year = sheet_years.previous_fiscal_year
     where name_crosswalk.entity = 'bureau'
         and name_crosswalk.match_status = 'matched'
 
@@ -215,8 +215,8 @@ comparisons as (
         on measured.fiscal_year = sheet_years.fiscal_year
     left join bureau_links
         on measured.grouping = 'bureau'
-        and measured.fiscal_year = bureau_links.fiscal_year
-        and measured.group_id = bureau_links.group_id
+            and measured.fiscal_year = bureau_links.fiscal_year
+            and measured.group_id = bureau_links.group_id
 
 ),
 
@@ -234,8 +234,8 @@ previous_measured as (
     from comparisons
     inner join grouped
         on comparisons.previous_fiscal_year = grouped.fiscal_year
-        and comparisons.grouping = grouped.grouping
-        and comparisons.previous_group_id = grouped.group_id
+            and comparisons.grouping = grouped.grouping
+            and comparisons.previous_group_id = grouped.group_id
     group by comparisons.fiscal_year, comparisons.grouping, comparisons.group_id, comparisons.previous_fiscal_year
 
 ),
@@ -248,15 +248,15 @@ compared as (
         previous_year.previous_fiscal_year,
         previous_year.previous_group_ids,
         this_year.evaluation_rows - previous_year.evaluation_rows as change_evaluation_rows,
-        {%- for share in shares %}
+    {%- for share in shares %}
         this_year.{{ share }} - previous_year.{{ share }} as change_{{ share }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
 
     from measured as this_year
     left join previous_measured as previous_year
         on this_year.fiscal_year = previous_year.fiscal_year
-        and this_year.grouping = previous_year.grouping
-        and this_year.group_id = previous_year.group_id
+            and this_year.grouping = previous_year.grouping
+            and this_year.group_id = previous_year.group_id
 
 ),
 
@@ -271,10 +271,10 @@ final as (
         group_label_en,
         evaluation_rows,
         {%- for grade in grades %}
-        grade_{{ grade }}_rows,
+            grade_{{ grade }}_rows,
         {%- endfor %}
         {%- for code in contribution_codes %}
-        contribution_{{ code | lower }}_rows,
+            contribution_{{ code | lower }}_rows,
         {%- endfor %}
         share_on_or_above_target,
         share_below_target,
@@ -287,9 +287,9 @@ final as (
         previous_fiscal_year,
         previous_group_ids,
         change_evaluation_rows,
-        {%- for share in shares %}
+    {%- for share in shares %}
         change_{{ share }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
 
     from compared
 

@@ -197,8 +197,9 @@ gone as (
     left join successors
         on last_year.initiative_year_id = successors.from_initiative_year_id
     where last_year.fiscal_year = (
-        select max(fiscal_year) from graded as later where later.initiative_key = last_year.initiative_key
-    )
+            select max(fiscal_year) from graded as later
+            where later.initiative_key = last_year.initiative_key
+        )
 
 ),
 
@@ -206,15 +207,15 @@ classified as (
 
     select
         *,
-        {%- for grade in ['achievement', 'contribution'] %}
+    {%- for grade in ['achievement', 'contribution'] %}
         case
             when lineage = 'first' then null
-            when lineage <> 'compared' then lineage
+            when lineage != 'compared' then lineage
             when mean_{{ grade }}_grade < previous_mean_{{ grade }}_grade then 'improved'
             when mean_{{ grade }}_grade > previous_mean_{{ grade }}_grade then 'worsened'
             else 'unchanged'
         end as {{ grade }}_change{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
 
     from (
         select * from present
@@ -231,7 +232,7 @@ kpi_summary as (
         fiscal_year,
         count(kpi_target_id) as kpi_targets,
         {%- for change in kpi_changes %}
-        count(*) filter (where target_change = '{{ change }}') as kpi_targets_{{ change }},
+            count(*) filter (where target_change = '{{ change }}') as kpi_targets_{{ change }},
         {%- endfor %}
         list(
             {
@@ -283,14 +284,14 @@ final as (
         classified.successor_keys,
         coalesce(kpi_summary.kpi_targets, 0) as kpi_targets,
         {%- for change in kpi_changes %}
-        coalesce(kpi_summary.kpi_targets_{{ change }}, 0) as kpi_targets_{{ change }},
+            coalesce(kpi_summary.kpi_targets_{{ change }}, 0) as kpi_targets_{{ change }},
         {%- endfor %}
         coalesce(kpi_summary.kpi_target_changes, []) as kpi_target_changes
 
     from classified
     left join kpi_summary
         on classified.initiative_key = kpi_summary.initiative_key
-        and classified.fiscal_year = kpi_summary.fiscal_year
+            and classified.fiscal_year = kpi_summary.fiscal_year
 
 )
 

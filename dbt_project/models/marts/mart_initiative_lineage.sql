@@ -29,7 +29,7 @@ descent (initiative_key, fiscal_year, ancestor_initiative_year_id, ancestor_key,
         [link_kind]
 
     from links
-    where from_initiative_key <> to_initiative_key
+    where from_initiative_key != to_initiative_key
 
     union all
 
@@ -41,7 +41,7 @@ descent (initiative_key, fiscal_year, ancestor_initiative_year_id, ancestor_key,
         links.from_initiative_key,
         links.from_year,
         case
-            when links.from_initiative_key <> links.to_initiative_key then list_prepend(links.link_kind, descent.link_kinds)
+            when links.from_initiative_key != links.to_initiative_key then list_prepend(links.link_kind, descent.link_kinds)
             else descent.link_kinds
         end
 
@@ -64,7 +64,7 @@ final as (
         arg_min(fiscal_year, [len(link_kinds), -ancestor_fiscal_year, fiscal_year]) as fiscal_year
 
     from descent
-    where initiative_key <> ancestor_key
+    where initiative_key != ancestor_key
     group by initiative_key, ancestor_key
 
 )

@@ -24,9 +24,9 @@ typed as (
         cast(source_page as integer) as source_page,
         source_file,
         source_sha256,
-        {%- for column in text_columns %}
+    {%- for column in text_columns %}
         {{ trim_text(column) }} as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
 
     from source
 
