@@ -77,10 +77,10 @@ def pdf_ratio(paths: list[Path]) -> dict:
     else:
         from concurrent.futures import ProcessPoolExecutor
 
-        from pipeline import landing
+        from pipeline.extraction import try_extract
 
         with ProcessPoolExecutor(os.cpu_count()) as pool:
-            reader_s, _ = timed(lambda: list(pool.map(landing.try_extract, paths, [1] * len(paths))))
+            reader_s, _ = timed(lambda: list(pool.map(try_extract, paths, [1] * len(paths))))
     return {"pages": pages, "plain_s": plain_s, "reader_s": reader_s, "ratio": reader_s / plain_s}
 
 

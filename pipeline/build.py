@@ -13,12 +13,14 @@ import sys
 
 from dagster import DagsterInstance
 
-from pipeline import exit_codes, landing, settings
+from pipeline import exit_codes, settings
 from pipeline.assets.automation import extract_job, warehouse_job
 from pipeline.assets.partitions import fiscal_year_partitions
 from pipeline.assets.publish import published_warehouse
 from pipeline.assets.transform import warehouse_models
 from pipeline.definitions import defs
+from pipeline.load_plan import LoadPlan, current_plan
+from pipeline.raw_files import files_by_year, scan_raw_dir
 
 
 def build_all(quiet: bool = False) -> int:
@@ -30,8 +32,7 @@ def build_all(quiet: bool = False) -> int:
     if not raw_dir.is_dir():
         print(f"error: {raw_dir} is not a folder of sheet files", file=sys.stderr)
         return exit_codes.NOT_PUBLISHED
-    files = landing.scan_raw_dir(raw_dir, settings.landing_dir())
-    years = [str(year) for year in landing.files_by_year(files)]
+    years = [str(year) for year in files_by_year(scan_raw_dir(raw_dir, settings.landing_dir()))]
     instance = DagsterInstance.get()
     keys = sync_partitions(instance, years)
     run_config = {"loggers": {"console": {"config": {"log_level": "ERROR" if quiet else "INFO"}}}}
@@ -47,7 +48,7 @@ def build_all(quiet: bool = False) -> int:
                 tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
                 raise_on_error=False,
             ).success
-        plan = landing.plan_load(files, settings.landing_dir())
+        plan = current_plan(raw_dir, settings.landing_dir())
         if plan.years:
             result = defs.resolve_job_def(warehouse_job.name).execute_in_process(
                 instance=instance, run_config=run_config, raise_on_error=False
@@ -62,7 +63,7 @@ def build_all(quiet: bool = False) -> int:
     return code
 
 
-def exit_code(plan: landing.LoadPlan, published: bool, runs_succeeded: bool) -> int:
+def exit_code(plan: LoadPlan, published: bool, runs_succeeded: bool) -> int:
     if not published:
         return exit_codes.NOT_PUBLISHED
     return exit_codes.PUBLISHED if runs_succeeded and not plan.failed else exit_codes.PUBLISHED_WITH_PROBLEMS
@@ -78,7 +79,7 @@ def sync_partitions(instance: DagsterInstance, years: list[str]) -> list[str]:
     return [key for key in instance.get_dynamic_partitions(name) if key in years]
 
 
-def summary(plan: landing.LoadPlan, published: bool) -> str:
+def summary(plan: LoadPlan, published: bool) -> str:
     """What became of each file in raw/, and where the warehouse is."""
     lines = []
     for item in plan.report:

@@ -86,6 +86,11 @@ def file_limits() -> FileLimits:
                       float(os.environ.get(FILE_SECONDS_ENV) or DEFAULT_FILE_SECONDS))
 
 
+def available_cores() -> int:
+    """The cores this process may use: a container or a scheduler may allow fewer than the machine has."""
+    return len(os.sched_getaffinity(0))
+
+
 def configure(raw_dir: Path | None = None, warehouse: Path | None = None) -> None:
     """Point this process, and every process it starts (Dagster runs, dbt), at these paths."""
     if raw_dir is not None:

@@ -4,9 +4,8 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipeline import settings, warehouse
-from pipeline.assets.metadata import markdown_table
+from pipeline.assets.metadata import OWNERS, markdown_table
 from pipeline.assets.resources import BUILD_LOCK
-from pipeline.assets.sheets import OWNERS
 from pipeline.assets.transform import warehouse_models
 
 

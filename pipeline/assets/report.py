@@ -3,9 +3,8 @@
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipeline import settings
-from pipeline.assets.metadata import markdown_table
+from pipeline.assets.metadata import OWNERS, markdown_table
 from pipeline.assets.publish import published_warehouse
-from pipeline.assets.sheets import OWNERS
 
 
 @asset(

@@ -9,8 +9,7 @@ from dagster import AssetExecutionContext, AssetKey, MetadataValue, Output
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipeline import settings
-from pipeline.assets.metadata import markdown_table
-from pipeline.assets.sheets import OWNERS
+from pipeline.assets.metadata import OWNERS, markdown_table
 from pipeline.assets.resources import WarehouseBuildLock
 from pipeline.dbt_manifest import ensure_manifest
 
