@@ -13,7 +13,7 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import polars as pl
+import duckdb
 
 from pipeline.extract import ROW_FIELDS, SheetError, layout
 from pipeline.extract.records import Sheet
@@ -22,18 +22,10 @@ from pipeline.files import write_json
 from pipeline.raw_files import RawFile, files_by_year
 from pipeline.reader_version import READER_VERSION
 
-ROW_SCHEMA = {
-    **{name: pl.Utf8 for name in ROW_FIELDS},
-    "fiscal_year": pl.Int32,
-    "initiative_no": pl.Int32,
-    "sub_row": pl.Int32,
-    "direction_no": pl.Int32,
-    "subarea_no": pl.Int32,
-    "achievement_code": pl.Int32,
-    "source_page": pl.Int32,
-    "source_sha256": pl.Utf8,
-    "sheet_title": pl.Utf8,
-}
+# The landed Parquet's columns: the sheet's fields (numbers as integers), the file's hash and title.
+_INTEGERS = {"fiscal_year", "initiative_no", "sub_row", "direction_no", "subarea_no", "achievement_code", "source_page"}
+ROW_SCHEMA = {**{name: "INTEGER" if name in _INTEGERS else "VARCHAR" for name in ROW_FIELDS},
+              "source_sha256": "VARCHAR", "sheet_title": "VARCHAR"}
 
 
 @dataclass(frozen=True)
@@ -100,18 +92,15 @@ def land_year(landing_dir: Path, fiscal_year: int, files: list[RawFile], sheets:
     """Write a year's checked rows from its sheets; several files for one year must hold the same rows."""
     (used_file, used), note = _one_sheet_per_year(fiscal_year, files, sheets)
     checked = validate(used)
-    frame = pl.DataFrame(
-        [{**row.to_dict(), "source_sha256": used_file.sha256, "sheet_title": used.title} for row in checked.rows],
-        schema=ROW_SCHEMA,
-    )
+    rows = [{**row.to_dict(), "source_sha256": used_file.sha256, "sheet_title": used.title} for row in checked.rows]
     landing_dir.mkdir(parents=True, exist_ok=True)
     target = landed_path(landing_dir, fiscal_year)
     tmp = target.with_suffix(".parquet.tmp")
-    frame.write_parquet(tmp)
+    _write_parquet(tmp, rows)
     os.replace(tmp, target)
     landed = LandedYear(
         fiscal_year=fiscal_year,
-        rows=frame.height,
+        rows=len(rows),
         used_file=used_file.path.name,
         files=tuple({"name": f.path.name, "sha256": f.sha256, "rows": len(s.rows)} for f, s in zip(files, sheets)),
         note=note,
@@ -121,6 +110,16 @@ def land_year(landing_dir: Path, fiscal_year: int, files: list[RawFile], sheets:
     write_json(_manifest_path(landing_dir, fiscal_year), asdict(landed))
     _failure_path(landing_dir, fiscal_year).unlink(missing_ok=True)
     return landed
+
+
+def _write_parquet(path: Path, rows: list[dict]) -> None:
+    columns = ", ".join(f'"{name}" {kind}' for name, kind in ROW_SCHEMA.items())
+    with duckdb.connect() as con:
+        con.execute(f"create table landed ({columns})")
+        if rows:
+            con.executemany(f"insert into landed values ({', '.join('?' * len(ROW_SCHEMA))})",
+                            [tuple(row[name] for name in ROW_SCHEMA) for row in rows])
+        con.execute("copy landed to ? (format parquet)", [str(path)])
 
 
 def _one_sheet_per_year(fiscal_year: int, files: list[RawFile], sheets: list[Sheet]) -> tuple[tuple[RawFile, Sheet], str]:

@@ -14,17 +14,17 @@ from dagster import (
     Failure,
     MaterializeResult,
     MetadataValue,
-    Output,
     asset,
 )
 
-from pipeline import settings, warehouse
+from pipeline import build_inputs, settings, timings, warehouse
 from pipeline.assets.metadata import OWNERS, markdown_table
 from pipeline.assets.partitions import fiscal_year_partitions
 from pipeline.assets.resources import BUILD_LOCK
 from pipeline.extraction import MissingYears, extract_years
 from pipeline.landing import landed_path
-from pipeline.load_plan import current_plan
+from pipeline.load_plan import plan_load
+from pipeline.raw_files import scan_raw_dir
 
 # A single-run backfill (every year's extraction in one run, files in parallel) is what this asset
 # is for; Dagster marks the policy beta, which is no news to the people running a build.
@@ -57,7 +57,8 @@ sheet_files = AssetSpec(
 )
 def extracted_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
     try:
-        extraction = extract_years(settings.raw_dir(), settings.landing_dir(), [int(key) for key in context.partition_keys])
+        with timings.stage("extraction (reading the sheets that changed, into the landing)"):
+            extraction = extract_years(settings.raw_dir(), settings.landing_dir(), [int(key) for key in context.partition_keys])
     except MissingYears as missing:
         raise Failure(str(missing)) from None
     summary = []
@@ -101,41 +102,47 @@ def extracted_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
                        description="No sheet row was quarantined as unreadable, and no sheet has numbering gaps."),
     ],
 )
-def raw_sheet_rows(context: AssetExecutionContext):
-    landing_dir = settings.landing_dir()
-    plan = current_plan(settings.raw_dir(), landing_dir)
-    if not plan.years:
-        raise Failure("no fiscal year could be loaded:\n" + "\n".join(f"{r['file']}: {r['message']}" for r in plan.report))
-    build_path = settings.build_path()
-    warehouse.start_build(build_path)
-    count = warehouse.load_raw_rows(build_path, [landed_path(landing_dir, year) for year in plan.years],
-                                    plan.report, plan.quarantine)
-    per_year = warehouse.query_records(build_path, "select fiscal_year, count(*) as rows from raw.sheet_rows group by 1 order by 1")
-    preview = warehouse.query_records(
-        build_path,
-        "select fiscal_year, initiative_no, sub_row, initiative_name, achievement_code, contribution_code, bureau "
-        "from raw.sheet_rows limit 5",
-    )
-    yield Output(None, metadata={
-        "dagster/row_count": count,
-        "rows_per_year": MetadataValue.md(markdown_table(per_year)),
-        "load_report": MetadataValue.md(markdown_table(plan.report, max_cell=200)),
-        "preview": MetadataValue.md(markdown_table(preview)),
-        "build_file": MetadataValue.path(str(build_path)),
-    })
+def raw_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
+    with timings.stage("landing (raw.sheet_rows into a fresh build file)"):
+        landing_dir = settings.landing_dir()
+        files = scan_raw_dir(settings.raw_dir(), landing_dir)
+        plan = plan_load(files, landing_dir)
+        if not plan.years:
+            raise Failure("no fiscal year could be loaded:\n" + "\n".join(f"{r['file']}: {r['message']}" for r in plan.report))
+        build_path = settings.build_path()
+        warehouse.start_build(build_path)
+        count = warehouse.load_raw_rows(build_path, [landed_path(landing_dir, year) for year in plan.years], plan,
+                                        build_inputs.current(settings.raw_dir(), files))
+        per_year = warehouse.query_records(build_path, "select fiscal_year, count(*) as rows from raw.sheet_rows group by 1 order by 1")
+        preview = warehouse.query_records(
+            build_path,
+            "select fiscal_year, initiative_no, sub_row, initiative_name, achievement_code, contribution_code, bureau "
+            "from raw.sheet_rows limit 5",
+        )
     not_loaded = plan.refused
-    yield AssetCheckResult(
-        check_name="every_sheet_file_loaded",
-        passed=not not_loaded,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={"files": MetadataValue.md(markdown_table(not_loaded or plan.report, max_cell=200))},
-    )
-    yield AssetCheckResult(
-        check_name="no_quarantined_rows",
-        passed=not plan.quarantine,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={"quarantined": len(plan.quarantine),
-                  "rows": MetadataValue.md(markdown_table(
-                      [{k: q[k] for k in ("fiscal_year", "source_file", "page", "row", "reason")} for q in plan.quarantine],
-                      max_cell=200))},
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": count,
+            "rows_per_year": MetadataValue.md(markdown_table(per_year)),
+            "load_report": MetadataValue.md(markdown_table(plan.report, max_cell=200)),
+            "preview": MetadataValue.md(markdown_table(preview)),
+            "build_file": MetadataValue.path(str(build_path)),
+        },
+        check_results=[
+            AssetCheckResult(
+                check_name="every_sheet_file_loaded",
+                passed=not not_loaded,
+                severity=AssetCheckSeverity.ERROR,
+                metadata={"files": MetadataValue.md(markdown_table(not_loaded or plan.report, max_cell=200))},
+            ),
+            AssetCheckResult(
+                check_name="no_quarantined_rows",
+                passed=not plan.quarantine,
+                severity=AssetCheckSeverity.ERROR,
+                metadata={"quarantined": len(plan.quarantine),
+                          "rows": MetadataValue.md(markdown_table(
+                              [{k: q[k] for k in ("fiscal_year", "source_file", "page", "row", "reason")} for q in plan.quarantine],
+                              max_cell=200))},
+            ),
+        ],
     )
