@@ -3,7 +3,13 @@
 from dagster import Definitions, in_process_executor
 
 from pipeline import settings
-from pipeline.assets.automation import extract_job, nightly_build, raw_sheet_files_sensor, warehouse_after_extraction, warehouse_job
+from pipeline.assets.automation import (
+    extract_job,
+    nightly_build,
+    raw_sheet_files_sensor,
+    warehouse_after_extraction,
+    warehouse_job,
+)
 from pipeline.assets.publish import published_warehouse
 from pipeline.assets.report import csv_export, html_report, parquet_export
 from pipeline.assets.resources import BUILD_LOCK, WarehouseBuildLock

@@ -14,7 +14,8 @@ def test_the_parsed_project_builds_run_from_is_the_manifest_dagster_loads():
     from pipeline.dbt_manifest import dbt_project, ensure_manifest
 
     ensure_manifest()
-    parsed = load_parsed_project()
+    parsed, stamp = load_parsed_project()
+    assert stamp == dbt_project.manifest_path.with_name("manifest.sha256").read_text()
     manifest = json.loads(dbt_project.manifest_path.read_text())
     assert set(parsed.nodes) == set(manifest["nodes"])
     # Every build file has the catalog the parse names, whatever the warehouse is called.

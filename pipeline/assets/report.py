@@ -2,7 +2,7 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from pipeline import settings, timings
+from pipeline import settings, timings, warm
 from pipeline.assets.metadata import OWNERS, markdown_table
 from pipeline.assets.publish import published_warehouse
 
@@ -23,7 +23,8 @@ def html_report(context: AssetExecutionContext) -> MaterializeResult:
     from pipeline.report import default_report_dir, write_report
 
     with timings.stage("report"):
-        written = write_report(settings.warehouse_path(), default_report_dir())
+        # In the process ``python -m pipeline build`` started for it with matplotlib imported (pipeline/warm.py).
+        written = warm.call("html_report", write_report, settings.warehouse_path(), default_report_dir())
     context.log.info(f"wrote {written.path} ({written.size_bytes:,} bytes)")
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(written.path)),

@@ -1,8 +1,8 @@
 """Transform: the dbt project, each model an asset and each dbt test an asset check.
 
-dbt runs in the run's own process from the project parsed once (pipeline/dbt_build.py); its result
-events become Dagster's materialisations and check results through dagster-dbt's own translation,
-as they would from a dbt subprocess.
+dbt runs from the project parsed once, in a worker process (pipeline/dbt_build.py); its result events
+become Dagster's materialisations and check results through dagster-dbt's own translation, as they
+would from dbt's own command.
 """
 
 import os
@@ -70,9 +70,11 @@ def warehouse_models(context: AssetExecutionContext, build_lock: WarehouseBuildL
             if isinstance(dagster_event, Output):
                 outputs.append(dagster_event)
             else:
-                yield from _recorded(dagster_event, during_dbt=True)
+                recording = time.perf_counter()
+                yield dagster_event  # a check result, recorded while dbt runs its next nodes
+                timings.detail("Dagster recording dbt's check results", time.perf_counter() - recording)
     outcome = dbt.outcome
-    timings.add("dbt start-up (import, parsed project, connection)", outcome.startup_s)
+    timings.add("dbt start-up (what was not done before the landing was)", outcome.startup_s)
     timings.add("dbt nodes (models, seeds, tests), their check results recorded meanwhile",
                 time.perf_counter() - started - outcome.startup_s)
     for kind, seconds in outcome.node_seconds.items():
@@ -80,8 +82,9 @@ def warehouse_models(context: AssetExecutionContext, build_lock: WarehouseBuildL
     # dbt holds the build file while it runs, so the tables are read once it has finished.
     with timings.stage("metadata pass after dbt (row counts and previews of tables)"):
         metadata = _table_metadata([context.asset_key_for_output(output.output_name) for output in outputs])
-    for output, extra in zip(outputs, metadata):
-        yield from _recorded(output.with_metadata({**output.metadata, **extra}), during_dbt=False)
+    with timings.stage("Dagster recording dbt's materialisations"):
+        for output, extra in zip(outputs, metadata):
+            yield output.with_metadata({**output.metadata, **extra})
     if not outcome.success:
         if outcome.exception is not None:
             print(f"dbt stopped: {outcome.exception}", flush=True)  # into the build's log, where the CLI points
@@ -136,17 +139,6 @@ class _DbtThread:
         if isinstance(result, BaseException):
             raise result
         return result
-
-
-def _recorded(event, during_dbt: bool):
-    """Yield one event, adding the time Dagster takes to record it to the build's timings: check
-    results are recorded while dbt runs its next nodes, materialisations after dbt."""
-    start = time.perf_counter()
-    yield event
-    if during_dbt:
-        timings.detail("Dagster recording dbt's check results", time.perf_counter() - start)
-    else:
-        timings.add("Dagster recording dbt's materialisations", time.perf_counter() - start)
 
 
 def _table_metadata(keys: list[AssetKey]) -> list[dict]:
