@@ -10,15 +10,21 @@ from __future__ import annotations
 
 import contextlib
 import sys
+import time
 
-from dagster import DagsterInstance
+from dagster import AssetKey, DagsterInstance
 
-from pipeline import exit_codes, landing, settings
+from pipeline import exit_codes, settings, timings
 from pipeline.assets.automation import extract_job, warehouse_job
 from pipeline.assets.partitions import fiscal_year_partitions
 from pipeline.assets.publish import published_warehouse
 from pipeline.assets.transform import warehouse_models
+from pipeline.build_summary import exit_code, summary, tell
 from pipeline.definitions import defs
+from pipeline.load_plan import current_plan
+from pipeline.raw_files import files_by_year, scan_raw_dir
+
+RUNS = "Dagster runs: creating them, their steps' and checks' events"
 
 
 def build_all(quiet: bool = False) -> int:
@@ -30,42 +36,47 @@ def build_all(quiet: bool = False) -> int:
     if not raw_dir.is_dir():
         print(f"error: {raw_dir} is not a folder of sheet files", file=sys.stderr)
         return exit_codes.NOT_PUBLISHED
-    files = landing.scan_raw_dir(raw_dir, settings.landing_dir())
-    years = [str(year) for year in landing.files_by_year(files)]
-    instance = DagsterInstance.get()
-    keys = sync_partitions(instance, years)
-    run_config = {"loggers": {"console": {"config": {"log_level": "ERROR" if quiet else "INFO"}}}}
+    with timings.stage("Dagster instance and partitions"):
+        years = [str(year) for year in files_by_year(scan_raw_dir(raw_dir, settings.landing_dir()))]
+        instance = DagsterInstance.get()
+        keys = sync_partitions(instance, years)
     log_path = settings.build_log_path()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     extracted = True
     published = rest_succeeded = dbt_failed = False
     with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         if keys:
-            extracted = defs.resolve_job_def(extract_job.name).execute_in_process(
-                instance=instance,
-                run_config=run_config,
-                tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
-                raise_on_error=False,
-            ).success
-        plan = landing.plan_load(files, settings.landing_dir())
+            extracted = _run(extract_job.name, instance, quiet, tags={
+                "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}).success
+        plan = current_plan(raw_dir, settings.landing_dir())
         if plan.years:
-            result = defs.resolve_job_def(warehouse_job.name).execute_in_process(
-                instance=instance, run_config=run_config, raise_on_error=False
-            )
+            result = _run(warehouse_job.name, instance, quiet)
             # The report and export come after the publish step: their failure leaves the warehouse published.
             published = result.is_node_success(published_warehouse.op.name)
             rest_succeeded = result.success
             dbt_failed = result.is_node_failed(warehouse_models.op.name)
     code = exit_code(plan, published, extracted and rest_succeeded)
-    text = summary(plan, published) + (f"\n(dbt failed; its output: {log_path})" if dbt_failed else "")
-    print(text, file=sys.stdout if code == exit_codes.PUBLISHED else sys.stderr)
+    tell(summary(plan, published) + (f"\n(dbt failed; its output: {log_path})" if dbt_failed else ""), code)
     return code
 
 
-def exit_code(plan: landing.LoadPlan, published: bool, runs_succeeded: bool) -> int:
-    if not published:
-        return exit_codes.NOT_PUBLISHED
-    return exit_codes.PUBLISHED if runs_succeeded and not plan.failed else exit_codes.PUBLISHED_WITH_PROBLEMS
+def write_outputs(assets: list[str], quiet: bool) -> bool:
+    """Materialise these assets of the warehouse job alone (the report, the exports) from the
+    published warehouse; whether they were written."""
+    log_path = settings.build_log_path()
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
+        return _run(warehouse_job.name, DagsterInstance.get(), quiet, asset_selection=[AssetKey(a) for a in assets]).success
+
+
+def _run(job: str, instance: DagsterInstance, quiet: bool, **kwargs):
+    """One in-process run of a job; what it costs beyond its steps' own stages goes to the timings."""
+    before, start = timings.total(), time.perf_counter()
+    result = defs.resolve_job_def(job).execute_in_process(
+        instance=instance, raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "ERROR" if quiet else "INFO"}}}}, **kwargs)
+    timings.add(RUNS, time.perf_counter() - start - (timings.total() - before))
+    return result
 
 
 def sync_partitions(instance: DagsterInstance, years: list[str]) -> list[str]:
@@ -76,21 +87,3 @@ def sync_partitions(instance: DagsterInstance, years: list[str]) -> list[str]:
         instance.delete_dynamic_partition(name, stale)
     instance.add_dynamic_partitions(name, [year for year in years if year not in known])
     return [key for key in instance.get_dynamic_partitions(name) if key in years]
-
-
-def summary(plan: landing.LoadPlan, published: bool) -> str:
-    """What became of each file in raw/, and where the warehouse is."""
-    lines = []
-    for item in plan.report:
-        year = f"FY{item['fiscal_year']}" if item["fiscal_year"] else "—"
-        detail = f"{item['rows']} rows" if item["status"] == "loaded" else item["message"]
-        lines.append(f"  {item['status']:<9} {year:<7} {item['file']}: {detail}")
-    if plan.quarantine:
-        lines.append(f"  {len(plan.quarantine)} rows quarantined (see raw.quarantine):")
-        lines += [f"    FY{q['fiscal_year']} {q['source_file']} {q['row'] or ''}: {q['reason']}" for q in plan.quarantine[:20]]
-    target = settings.warehouse_path()
-    if published:
-        lines.append(f"published {target} ({', '.join(f'FY{y}' for y in plan.years)})")
-    else:
-        lines.append(f"not published: {target} is unchanged")
-    return "\n".join(lines)

@@ -44,8 +44,18 @@ def build_path() -> Path:
     return build_path_of(warehouse_path())
 
 
+# The build file is named alike for every warehouse: DuckDB names a file's catalog after it, and
+# dbt's manifest names that catalog, so one manifest, parsed once, serves the builds of every warehouse.
+# Nothing in the file names its catalog (views and keys name schemas only), so it opens under any name.
+BUILD_CATALOG = DEFAULT_WAREHOUSE.stem
+
+
 def build_path_of(warehouse: Path) -> Path:
-    return warehouse.parent / ".build" / warehouse.name
+    return _build_dir(warehouse) / warehouse.stem / f"{BUILD_CATALOG}.duckdb"
+
+
+def _build_dir(warehouse: Path) -> Path:
+    return warehouse.parent / ".build"
 
 
 # Everything a build keeps on disk is named after its warehouse, so builds of two warehouses in one
@@ -53,18 +63,23 @@ def build_path_of(warehouse: Path) -> Path:
 
 def build_log_path() -> Path:
     """The build's full log (Dagster's and dbt's output), kept after the build."""
-    return build_path().with_suffix(".log")
+    return _build_dir(warehouse_path()) / f"{warehouse_path().stem}.log"
 
 
 def build_lock_path() -> Path:
     """The lock file that lets one build of this warehouse run at a time (pipeline/build_lock.py)."""
-    return build_path().with_suffix(".lock")
+    return _build_dir(warehouse_path()) / f"{warehouse_path().stem}.lock"
+
+
+def build_timings_path() -> Path:
+    """Where the latest build's time per stage is kept (``build --timings`` prints it)."""
+    return _build_dir(warehouse_path()) / f"{warehouse_path().stem}.timings.json"
 
 
 def dbt_target_dir() -> Path:
-    """dbt's target and log folder for this warehouse's builds: its partial-parse state is kept
-    between them, and builds of other warehouses write elsewhere."""
-    return build_path().with_suffix(".dbt")
+    """dbt's target and log folder for this warehouse's builds (compiled SQL, run results), apart
+    from other warehouses' builds."""
+    return _build_dir(warehouse_path()) / f"{warehouse_path().stem}.dbt"
 
 
 def landing_dir() -> Path:
@@ -84,6 +99,11 @@ def file_limits() -> FileLimits:
     """The memory and time that reading one file in raw/ may take."""
     return FileLimits(int(os.environ.get(FILE_MEMORY_MB_ENV) or DEFAULT_FILE_MEMORY_MB),
                       float(os.environ.get(FILE_SECONDS_ENV) or DEFAULT_FILE_SECONDS))
+
+
+def available_cores() -> int:
+    """The cores this process may use: a container or a scheduler may allow fewer than the machine has."""
+    return len(os.sched_getaffinity(0))
 
 
 def configure(raw_dir: Path | None = None, warehouse: Path | None = None) -> None:

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import duckdb
 
+from pipeline import build_inputs
+from pipeline.load_plan import LoadPlan
+
 # DuckDB 2.x writes a storage format DuckDB 1.x cannot open; many BI drivers still ship 1.x.
 STORAGE_COMPATIBILITY_VERSION = "v1.0.0"
 
@@ -25,9 +28,11 @@ def start_build(build_path: Path) -> None:
         pass
 
 
-def load_raw_rows(build_path: Path, parquet_files: list[Path], report: list[dict], quarantine: list[dict]) -> int:
+def load_raw_rows(build_path: Path, parquet_files: list[Path], plan: LoadPlan, inputs: build_inputs.Inputs) -> int:
     """Land the extracted rows (one Parquet file per year) as ``raw.sheet_rows`` in the build file,
-    with ``raw.load_report`` (a line per file in raw/) and ``raw.quarantine`` (unreadable rows)."""
+    with ``raw.load_report`` (a line per file in raw/), ``raw.quarantine`` (unreadable rows) and
+    ``raw.build_inputs`` (what the build is made from, pipeline/build_inputs.py)."""
+    report, quarantine = plan.report, plan.quarantine
     with duckdb.connect(str(build_path)) as con:
         con.execute("create schema if not exists raw")
         con.execute(
@@ -48,6 +53,7 @@ def load_raw_rows(build_path: Path, parquet_files: list[Path], report: list[dict
             (q["fiscal_year"], q["source_file"], q["page"], q["row"], q["reason"], json.dumps(q["fields"], ensure_ascii=False))
             for q in quarantine
         ])
+        build_inputs.write(con, inputs)
         return con.execute("select count(*) from raw.sheet_rows").fetchone()[0]
 
 
@@ -93,9 +99,22 @@ def published_sources(warehouse_path: Path) -> dict[int, set[str]]:
     return sources
 
 
+def published_plan(warehouse_path: Path) -> LoadPlan:
+    """The load plan a published warehouse was built with, from its own tables."""
+    with duckdb.connect(str(warehouse_path), read_only=True) as con:
+        years = [year for (year,) in con.execute("select distinct fiscal_year from raw.sheet_rows order by 1").fetchall()]
+        report = _records(con, "select file, fiscal_year, status, rows, message from raw.load_report")
+        quarantine = _records(con, "select fiscal_year, source_file, page, row, reason, fields from raw.quarantine")
+    return LoadPlan(years, report, [{**q, "fields": json.loads(q["fields"])} for q in quarantine])
+
+
 def query_records(path: Path, sql: str) -> list[dict]:
     """Rows of a read-only query as dicts, for metadata previews and checks."""
     with duckdb.connect(str(path), read_only=True) as con:
-        cursor = con.execute(sql)
-        columns = [d[0] for d in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return _records(con, sql)
+
+
+def _records(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    cursor = con.execute(sql)
+    columns = [d[0] for d in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]

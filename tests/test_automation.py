@@ -7,9 +7,10 @@ import pytest
 from dagster import SkipReason, build_schedule_context, build_sensor_context, instance_for_test
 
 from conftest import FY2022_TEXT, REPO
-from pipeline import landing, settings
+from pipeline import settings
 from pipeline.assets.automation import nightly_build, raw_sheet_files_sensor
 from pipeline.assets.partitions import fiscal_year_partitions
+from pipeline.files import file_sha256
 
 
 @pytest.fixture
@@ -84,7 +85,7 @@ def test_a_first_tick_after_a_build_requests_nothing_and_then_only_a_new_year(bu
     with instance_for_test() as instance:
         first, _ = tick(instance)
         assert first.run_requests == []
-        assert json.loads(first.cursor) == {"2022": [landing.file_sha256(next(raw.iterdir()))]}
+        assert json.loads(first.cursor) == {"2022": [file_sha256(next(raw.iterdir()))]}
         assert first.dynamic_partitions_requests[0].partition_keys == ["2022"]  # a new instance learns the year
 
         add_year(raw, "b.txt", "５")

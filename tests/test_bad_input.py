@@ -153,6 +153,16 @@ def test_a_year_of_a_programme_the_seed_lacks_takes_it_from_the_title(bad_build)
     assert areas == (22,)
 
 
+def test_a_build_with_nothing_changed_tells_the_same_and_exits_as_the_build_did(bad_build, dagster_home):
+    result, warehouse, _ = bad_build
+    raw = warehouse.parent / "raw"
+    again = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse),
+                         env={"DAGSTER_HOME": str(dagster_home)}, check=False)
+    assert again.returncode == exit_codes.PUBLISHED_WITH_PROBLEMS
+    assert again.stderr.splitlines()[-1].startswith(f"warehouse up to date: {warehouse} (FY2022, FY2023, FY2026)")
+    assert again.stderr.splitlines()[:-1] == result.stderr.splitlines()[-len(again.stderr.splitlines()):-1]
+
+
 def test_a_raw_dir_with_no_readable_sheet_publishes_nothing(tmp_path, dagster_home):
     raw = tmp_path / "raw"
     raw.mkdir()

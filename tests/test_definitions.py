@@ -39,17 +39,6 @@ def test_the_warehouse_is_published_after_the_marts():
     assert AssetKey(["marts", "fct_evaluation"]) in parents
 
 
-def test_the_dbt_resource_skips_dagster_dbts_adapter():
-    # WarehouseDbtCli overrides these dagster-dbt internals; if an upgrade renames them, builds slow down again.
-    from dagster_dbt import DbtCliResource
-
-    from pipeline.dbt_manifest import dbt_cli
-
-    assert hasattr(DbtCliResource, "_initialize_dbt_core_adapter") and hasattr(DbtCliResource, "_cli_version")
-    assert dbt_cli()._initialize_dbt_core_adapter(["build"]) is None
-    assert dbt_cli()._cli_version.major == 1
-
-
 def test_every_dbt_data_test_is_an_asset_check():
     # A test dagster-dbt cannot attach to one asset (a singular test of several parents without a
     # meta.dagster.ref) is logged as an observation, never shown as a check.
@@ -67,7 +56,7 @@ def test_every_dbt_data_test_is_an_asset_check():
 
 
 def test_the_manifests_freshness_is_its_projects_content(tmp_path):
-    from pipeline.dbt_manifest import project_hash
+    from pipeline.dbt_project import project_hash
 
     project = tmp_path / "dbt_project"
     shutil.copytree(REPO / "dbt_project", project, ignore=shutil.ignore_patterns("target", "logs"))

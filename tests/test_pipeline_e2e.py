@@ -34,7 +34,9 @@ def test_dimensions_join(built_warehouse):
 
 
 def test_build_leaves_only_the_published_file(built_warehouse):
-    assert not (built_warehouse.parent / ".build" / built_warehouse.name).exists()
+    from pipeline import settings
+
+    assert not settings.build_path_of(built_warehouse).exists()
     assert query(built_warehouse, "select count(*) from raw.sheet_rows") == [(127,)]
 
 

@@ -112,16 +112,27 @@ def test_builds_killed_midway_leave_the_published_warehouse_intact(one_year):
     raw, warehouse, env = one_year
     before = snapshot(warehouse)
     fy2023_copy(raw)
-    for seconds in (1.5, 6.0, 12.0):  # while extracting, while landing or starting dbt, inside dbt
+    build_dir = warehouse.parent / ".build"
+    dbt_log = build_dir / "w.dbt" / "dbt.log"
+    moments = {  # while extracting, once the build file is being written, inside dbt's nodes
+        "extracting": lambda: True,
+        "landing": lambda: (build_dir / "w").is_dir() and any((build_dir / "w").iterdir()),
+        "in dbt": lambda: dbt_log.exists() and " START " in dbt_log.read_text(errors="replace").rsplit("Running with dbt", 1)[-1],
+    }
+    for moment, reached in moments.items():
+        dbt_log.unlink(missing_ok=True)
         build = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
             cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
-        time.sleep(seconds)
-        os.killpg(build.pid, signal.SIGKILL)  # the build, its dbt subprocess and its workers
+        time.sleep(1.5)
+        while not reached():
+            assert build.poll() is None, f"the build ended before it was {moment}"
+            time.sleep(0.02)
+        os.killpg(build.pid, signal.SIGKILL)  # the build and its workers
         build.wait()
-        assert snapshot(warehouse) == before, f"killed after {seconds} s"
+        assert snapshot(warehouse) == before, f"killed {moment}"
     run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), env=env)
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(distinct fiscal_year) from marts.fct_evaluation").fetchone()[0] == 2
@@ -145,10 +156,10 @@ def test_builds_of_one_warehouse_run_one_after_the_other_and_other_warehouses_be
     other = tmp_path / "other" / "w.duckdb"  # the same names in another folder: nothing may be shared
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
 
-    def build(target: Path, *flags: str) -> subprocess.Popen:
+    def build(target: Path, *flags: str) -> subprocess.Popen:  # --force: the warehouse is built from this raw/ already
         return subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(target),
-                                 "--quiet", *flags], cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True)
+                                 "--quiet", "--force", *flags], cwd=REPO, env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
 
     lock = warehouse.parent / ".build" / "w.lock"
     first = build(warehouse)
@@ -164,12 +175,15 @@ def test_builds_of_one_warehouse_run_one_after_the_other_and_other_warehouses_be
                for name, process in (("first", first), ("second", second), ("beside", beside))}
     for name, (stdout, stderr, code) in outputs.items():
         assert code == exit_codes.PUBLISHED and "Traceback" not in stdout + stderr, (name, stderr[-3000:])
+        assert stdout.splitlines()[-1].startswith(f"published {warehouse if name != 'beside' else other} "), name
     assert outputs["second"][1].startswith(f"waiting: another build of {warehouse} is running (pid {first.pid}, ")
     assert "waiting" not in outputs["beside"][1]
     assert snapshot(warehouse) == snapshot(other) == snapshot(built_warehouse)
-    # A warehouse's dbt target folder is its own: its rebuilds parse only what changed.
+    # A warehouse's dbt target folder is its own, and none of its builds parses the project again: dbt
+    # runs from the project parsed once for every warehouse (pipeline/dbt_build.py).
     dbt_logs = "".join(log.read_text() for log in (warehouse.parent / ".build" / "w.dbt").glob("dbt.log*"))  # rotated
-    assert "Partial parsing enabled" in dbt_logs
+    assert dbt_logs.count("Running with dbt=") >= 3 and "partial parsing" not in dbt_logs.lower()
+    assert "Running with dbt=" in (other.parent / ".build" / "w.dbt" / "dbt.log").read_text()
 
 
 def test_the_publish_reaches_the_disk_before_and_after_the_move(tmp_path, monkeypatch):

@@ -91,9 +91,18 @@ def add_derived_year(path: Path) -> None:
                     as target_text)
             from marts.fct_kpi_target where fiscal_year = 2022 and initiative_no <> 106;
 
+            insert into marts.fct_kpi_actual by name
+            select * replace (2023 as fiscal_year, '2023-' || substr(kpi_actual_id, 6) as kpi_actual_id,
+                              '2023-' || substr(evaluation_id, 6) as evaluation_id,
+                              '2023-' || substr(initiative_year_id, 6) as initiative_year_id,
+                              '2023-' || substr(kpi_target_id, 6) as kpi_target_id)
+            from marts.fct_kpi_actual where fiscal_year = 2022 and initiative_no <> 106;
+
             insert into marts.mart_kpi_attainment by name
             select * replace (2023 as fiscal_year, '2023-' || substr(kpi_target_id, 6) as kpi_target_id,
-                              '2023-' || substr(initiative_year_id, 6) as initiative_year_id)
+                              '2023-' || substr(initiative_year_id, 6) as initiative_year_id,
+                              '2023-' || substr(evaluation_id, 6) as evaluation_id,
+                              '2023-' || substr(kpi_actual_id, 6) as kpi_actual_id)
             from marts.mart_kpi_attainment where fiscal_year = 2022 and initiative_no <> 106;
 
             insert into marts.mart_attainment_trend by name

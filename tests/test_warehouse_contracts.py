@@ -19,8 +19,7 @@ from conftest import REPO
 DUCKDB1_PYTHON = REPO / ".tools" / "duckdb1" / "bin" / "python"
 MANIFEST = REPO / "dbt_project" / "target" / "manifest.json"
 
-# The marts' keys (docs/warehouse.md, "Marts and their grain"). The KPI marts (fct_kpi_target,
-# fct_kpi_actual, mart_kpi_attainment) have no contract yet: their keys are dbt tests.
+# The marts' keys (docs/warehouse.md, "Marts and their grain").
 PRIMARY_KEYS = {
     "dim_achievement_grade": "achievement_code",
     "dim_bureau": "bureau_key",
@@ -31,10 +30,13 @@ PRIMARY_KEYS = {
     "dim_policy_code": "policy_code",
     "dim_project": "project_key",
     "fct_evaluation": "evaluation_id",
+    "fct_kpi_actual": "kpi_actual_id",
+    "fct_kpi_target": "kpi_target_id",
     "mart_attainment_trend": "trend_row_id",
     "mart_initiative_crosswalk": "crosswalk_row_id",
     "mart_initiative_history": "history_row_id",
     "mart_initiative_lineage": "lineage_row_id",
+    "mart_kpi_attainment": "kpi_target_id",
     "mart_kpi_target_history": "kpi_history_row_id",
     "mart_name_crosswalk": "crosswalk_row_id",
 }
@@ -59,6 +61,15 @@ FOREIGN_KEYS = {
     ("mart_initiative_history", "initiative_year_id"): ("dim_initiative", "initiative_year_id"),
     ("mart_initiative_lineage", "ancestor_fiscal_year"): ("dim_fiscal_year", "fiscal_year"),
     ("mart_initiative_lineage", "fiscal_year"): ("dim_fiscal_year", "fiscal_year"),
+    ("fct_kpi_target", "fiscal_year"): ("dim_fiscal_year", "fiscal_year"),
+    ("fct_kpi_target", "initiative_year_id"): ("dim_initiative", "initiative_year_id"),
+    ("fct_kpi_actual", "evaluation_id"): ("fct_evaluation", "evaluation_id"),
+    ("fct_kpi_actual", "fiscal_year"): ("dim_fiscal_year", "fiscal_year"),
+    ("fct_kpi_actual", "initiative_year_id"): ("dim_initiative", "initiative_year_id"),
+    ("mart_kpi_attainment", "initiative_year_id"): ("dim_initiative", "initiative_year_id"),
+    ("mart_kpi_attainment", "evaluation_id"): ("fct_evaluation", "evaluation_id"),
+    ("mart_kpi_attainment", "kpi_actual_id"): ("fct_kpi_actual", "kpi_actual_id"),
+    ("mart_kpi_target_history", "kpi_target_id"): ("fct_kpi_target", "kpi_target_id"),
 }
 
 # What a client reads: constraints and comments of schema marts, as plain JSON.
@@ -118,7 +129,10 @@ def test_required_columns_grain_and_codes_are_constraints(published):
     assert ("mart_attainment_trend", ("fiscal_year", "grouping", "group_id")) in unique
     checks = {(table, columns[0]) for table, kind, columns, *_ in published["constraints"] if kind == "CHECK"}
     assert {("fct_evaluation", "achievement_code"), ("fct_evaluation", "contribution_code"),
-            ("mart_attainment_trend", "grouping"), ("dim_bureau", "kind")} <= checks
+            ("mart_attainment_trend", "grouping"), ("dim_bureau", "kind"), ("fct_kpi_target", "comparator"),
+            ("fct_kpi_actual", "match_status"), ("mart_kpi_attainment", "attainment_status")} <= checks
+    assert ("fct_kpi_target", ("initiative_year_id", "kpi_no")) in unique
+    assert {("fct_kpi_actual", ("kpi_target_id",)), ("mart_kpi_attainment", ("kpi_actual_id",))} <= unique
 
 
 def test_bi_tools_see_the_keys_in_the_information_schema(built_warehouse):

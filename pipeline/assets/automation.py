@@ -22,9 +22,11 @@ from dagster import (
     sensor,
 )
 
-from pipeline import landing, settings, warehouse
+from pipeline import settings, warehouse
 from pipeline.assets.partitions import fiscal_year_partitions
 from pipeline.assets.sheets import extracted_sheet_rows
+from pipeline.landing import up_to_date_years
+from pipeline.raw_files import RawFile, files_by_year, scan_raw_dir
 
 extract_job = define_asset_job(
     "extract_sheets",
@@ -39,9 +41,9 @@ warehouse_job = define_asset_job(
 )
 
 
-def year_hashes(files: list[landing.RawFile]) -> dict[str, list[str]]:
+def year_hashes(files: list[RawFile]) -> dict[str, list[str]]:
     """The content hashes of each fiscal year's files: what the sensor compares between ticks."""
-    return {str(year): sorted(f.sha256 for f in year_files) for year, year_files in landing.files_by_year(files).items()}
+    return {str(year): sorted(f.sha256 for f in year_files) for year, year_files in files_by_year(files).items()}
 
 
 @sensor(
@@ -55,7 +57,7 @@ def year_hashes(files: list[landing.RawFile]) -> dict[str, list[str]]:
     ),
 )
 def raw_sheet_files_sensor(context: SensorEvaluationContext):
-    files = landing.scan_raw_dir(settings.raw_dir(), settings.landing_dir())
+    files = scan_raw_dir(settings.raw_dir(), settings.landing_dir())
     current = year_hashes(files)
     seen = json.loads(context.cursor) if context.cursor else built_year_hashes(files, current)
     changed = [year for year, hashes in current.items() if seen.get(year) != hashes]
@@ -75,11 +77,11 @@ def raw_sheet_files_sensor(context: SensorEvaluationContext):
     )
 
 
-def built_year_hashes(files: list[landing.RawFile], current: dict[str, list[str]]) -> dict[str, list[str]]:
+def built_year_hashes(files: list[RawFile], current: dict[str, list[str]]) -> dict[str, list[str]]:
     """The years of ``current`` that an extraction would not change (landed and published from these
     very files, or found unreadable already): where a sensor with no cursor starts from."""
     published = warehouse.published_sources(settings.warehouse_path())
-    return {str(year): current[str(year)] for year in landing.up_to_date_years(files, settings.landing_dir(), published)}
+    return {str(year): current[str(year)] for year in up_to_date_years(files, settings.landing_dir(), published)}
 
 
 @run_status_sensor(
@@ -104,7 +106,7 @@ def warehouse_after_extraction(context):
     ),
 )
 def nightly_build(context: ScheduleEvaluationContext):
-    years = list(year_hashes(landing.scan_raw_dir(settings.raw_dir(), settings.landing_dir())))
+    years = list(year_hashes(scan_raw_dir(settings.raw_dir(), settings.landing_dir())))
     keys = [key for key in context.instance.get_dynamic_partitions(fiscal_year_partitions.name) if key in years]
     if not keys:
         return SkipReason("no fiscal-year partition for the sheets in raw/; the raw/ sensor adds them")

@@ -3,10 +3,9 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from pipeline import settings, warehouse
-from pipeline.assets.metadata import markdown_table
+from pipeline import settings, timings, warehouse
+from pipeline.assets.metadata import OWNERS, markdown_table
 from pipeline.assets.resources import BUILD_LOCK
-from pipeline.assets.sheets import OWNERS
 from pipeline.assets.transform import warehouse_models
 
 
@@ -23,12 +22,13 @@ from pipeline.assets.transform import warehouse_models
 )
 def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
     target = settings.warehouse_path()
-    warehouse.publish(settings.build_path(), target)
-    tables = warehouse.query_records(
-        target,
-        "select schema_name as schema, table_name as table, estimated_size as rows from duckdb_tables() "
-        "where schema_name in ('marts', 'reference') order by 1, 2",
-    )
+    with timings.stage("publish"):
+        warehouse.publish(settings.build_path(), target)
+        tables = warehouse.query_records(
+            target,
+            "select schema_name as schema, table_name as table, estimated_size as rows from duckdb_tables() "
+            "where schema_name in ('marts', 'reference') order by 1, 2",
+        )
     context.log.info(f"published {target}")
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(target)),

@@ -2,10 +2,9 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from pipeline import settings
-from pipeline.assets.metadata import markdown_table
+from pipeline import settings, timings, warm
+from pipeline.assets.metadata import OWNERS, markdown_table
 from pipeline.assets.publish import published_warehouse
-from pipeline.assets.sheets import OWNERS
 
 
 @asset(
@@ -23,7 +22,9 @@ from pipeline.assets.sheets import OWNERS
 def html_report(context: AssetExecutionContext) -> MaterializeResult:
     from pipeline.report import default_report_dir, write_report
 
-    written = write_report(settings.warehouse_path(), default_report_dir())
+    with timings.stage("report"):
+        # In the process ``python -m pipeline build`` started for it with matplotlib imported (pipeline/warm.py).
+        written = warm.call("html_report", write_report, settings.warehouse_path(), default_report_dir())
     context.log.info(f"wrote {written.path} ({written.size_bytes:,} bytes)")
     return MaterializeResult(metadata={
         "path": MetadataValue.path(str(written.path)),
@@ -36,7 +37,8 @@ def html_report(context: AssetExecutionContext) -> MaterializeResult:
 def _export(context: AssetExecutionContext, fmt: str) -> MaterializeResult:
     from pipeline.export import default_export_dir, export_marts
 
-    export = export_marts(settings.warehouse_path(), default_export_dir(fmt=fmt), fmt)
+    with timings.stage("exports (Parquet, CSV)"):
+        export = export_marts(settings.warehouse_path(), default_export_dir(fmt=fmt), fmt)
     context.log.info(f"wrote {len(export.tables)} {fmt} files to {export.out_dir}")
     if export.removed:
         context.log.info(f"removed stale files of tables no longer in the warehouse: {', '.join(export.removed)}")

@@ -4,31 +4,32 @@ import warnings
 
 from dagster import (
     AssetCheckResult,
-    BetaWarning,
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
     AssetKey,
     AssetSpec,
     BackfillPolicy,
+    BetaWarning,
     Failure,
     MaterializeResult,
     MetadataValue,
-    Output,
     asset,
 )
 
-from pipeline import landing, settings, warehouse
-from pipeline.assets.metadata import markdown_table
+from pipeline import build_inputs, settings, timings, warehouse
+from pipeline.assets.metadata import OWNERS, markdown_table
 from pipeline.assets.partitions import fiscal_year_partitions
 from pipeline.assets.resources import BUILD_LOCK
-from pipeline.extract import SheetError
+from pipeline.extraction import MissingYears, extract_years
+from pipeline.landing import landed_path
+from pipeline.load_plan import plan_load
+from pipeline.raw_files import scan_raw_dir
 
 # A single-run backfill (every year's extraction in one run, files in parallel) is what this asset
 # is for; Dagster marks the policy beta, which is no news to the people running a build.
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=BetaWarning)
 
-OWNERS = ["team:policy-data"]
 RAW_SHEET_ROWS = AssetKey(["raw", "sheet_rows"])
 
 sheet_files = AssetSpec(
@@ -55,45 +56,28 @@ sheet_files = AssetSpec(
     ),
 )
 def extracted_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
-    landing_dir = settings.landing_dir()
-    by_year = landing.files_by_year(landing.scan_raw_dir(settings.raw_dir(), landing_dir))
-    years = sorted(int(key) for key in context.partition_keys)
-    missing = [year for year in years if year not in by_year]
-    if missing:
-        raise Failure(f"no file in {settings.raw_dir()} gives fiscal year {', '.join(map(str, missing))}")
-    stale = [year for year in years if not landing.is_landed(landing_dir, year, by_year[year])]
-    results = landing.extract_files([file.path for year in stale for file in by_year[year]])
-    summary, failures = [], []
-    for year in years:
-        files = by_year[year]
-        try:
-            if year in stale:
-                errors = [results[f.path] for f in files if isinstance(results[f.path], SheetError)]
-                if errors:
-                    raise errors[0]
-                landed = landing.land_year(landing_dir, year, files, [results[f.path] for f in files])
-            else:
-                landed = landing.read_manifest(landing_dir, year)
-        except SheetError as error:
-            landing.record_failure(landing_dir, year, files, str(error))
-            failures.append(f"FY{year}: {error}")
-            context.log.error(f"FY{year}: {error}")
+    try:
+        with timings.stage("extraction (reading the sheets that changed, into the landing)"):
+            extraction = extract_years(settings.raw_dir(), settings.landing_dir(), [int(key) for key in context.partition_keys])
+    except MissingYears as missing:
+        raise Failure(str(missing)) from None
+    summary = []
+    for year in extraction.years:
+        if year.landed is None:
+            context.log.error(year.describe())
             continue
-        summary.append({"fiscal_year": year, "rows": landed.rows, "file": landed.used_file, "read": year in stale,
-                        "quarantined": len(landed.problems), "note": landed.note})
-        context.log.info(f"FY{year}: {landed.rows} rows from {landed.used_file}"
-                         + ("" if year in stale else " (unchanged, not read again)")
-                         + (f"; {len(landed.problems)} quarantined" if landed.problems else "")
-                         + (f"; {landed.note}" if landed.note else ""))
-    if failures:
-        raise Failure("some fiscal years could not be extracted:\n" + "\n".join(failures),
+        context.log.info(year.describe())
+        summary.append({"fiscal_year": year.fiscal_year, "rows": year.landed.rows, "file": year.landed.used_file,
+                        "read": year.read, "quarantined": len(year.landed.problems), "note": year.landed.note})
+    if extraction.failures:
+        raise Failure("some fiscal years could not be extracted:\n" + "\n".join(year.describe() for year in extraction.failures),
                       metadata={"landed": MetadataValue.md(markdown_table(summary))})
     return MaterializeResult(metadata={
         "years": MetadataValue.md(markdown_table(summary)),
         "rows": sum(item["rows"] for item in summary),
-        "files_read": sum(len(by_year[year]) for year in stale),
+        "files_read": sum(len(year.files) for year in extraction.years if year.read),
         "source_files": MetadataValue.json(
-            {str(y): [{"name": f.path.name, "sha256": f.sha256} for f in by_year[y]] for y in years}
+            {str(year.fiscal_year): [{"name": f.path.name, "sha256": f.sha256} for f in year.files] for year in extraction.years}
         ),
     })
 
@@ -118,41 +102,47 @@ def extracted_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
                        description="No sheet row was quarantined as unreadable, and no sheet has numbering gaps."),
     ],
 )
-def raw_sheet_rows(context: AssetExecutionContext):
-    landing_dir = settings.landing_dir()
-    plan = landing.plan_load(landing.scan_raw_dir(settings.raw_dir(), landing_dir), landing_dir)
-    if not plan.years:
-        raise Failure("no fiscal year could be loaded:\n" + "\n".join(f"{r['file']}: {r['message']}" for r in plan.report))
-    build_path = settings.build_path()
-    warehouse.start_build(build_path)
-    count = warehouse.load_raw_rows(build_path, [landing.landed_path(landing_dir, year) for year in plan.years],
-                                    plan.report, plan.quarantine)
-    per_year = warehouse.query_records(build_path, "select fiscal_year, count(*) as rows from raw.sheet_rows group by 1 order by 1")
-    preview = warehouse.query_records(
-        build_path,
-        "select fiscal_year, initiative_no, sub_row, initiative_name, achievement_code, contribution_code, bureau "
-        "from raw.sheet_rows limit 5",
-    )
-    yield Output(None, metadata={
-        "dagster/row_count": count,
-        "rows_per_year": MetadataValue.md(markdown_table(per_year)),
-        "load_report": MetadataValue.md(markdown_table(plan.report, max_cell=200)),
-        "preview": MetadataValue.md(markdown_table(preview)),
-        "build_file": MetadataValue.path(str(build_path)),
-    })
+def raw_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
+    with timings.stage("landing (raw.sheet_rows into a fresh build file)"):
+        landing_dir = settings.landing_dir()
+        files = scan_raw_dir(settings.raw_dir(), landing_dir)
+        plan = plan_load(files, landing_dir)
+        if not plan.years:
+            raise Failure("no fiscal year could be loaded:\n" + "\n".join(f"{r['file']}: {r['message']}" for r in plan.report))
+        build_path = settings.build_path()
+        warehouse.start_build(build_path)
+        count = warehouse.load_raw_rows(build_path, [landed_path(landing_dir, year) for year in plan.years], plan,
+                                        build_inputs.current(settings.raw_dir(), files))
+        per_year = warehouse.query_records(build_path, "select fiscal_year, count(*) as rows from raw.sheet_rows group by 1 order by 1")
+        preview = warehouse.query_records(
+            build_path,
+            "select fiscal_year, initiative_no, sub_row, initiative_name, achievement_code, contribution_code, bureau "
+            "from raw.sheet_rows limit 5",
+        )
     not_loaded = plan.refused
-    yield AssetCheckResult(
-        check_name="every_sheet_file_loaded",
-        passed=not not_loaded,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={"files": MetadataValue.md(markdown_table(not_loaded or plan.report, max_cell=200))},
-    )
-    yield AssetCheckResult(
-        check_name="no_quarantined_rows",
-        passed=not plan.quarantine,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={"quarantined": len(plan.quarantine),
-                  "rows": MetadataValue.md(markdown_table(
-                      [{k: q[k] for k in ("fiscal_year", "source_file", "page", "row", "reason")} for q in plan.quarantine],
-                      max_cell=200))},
+    return MaterializeResult(
+        metadata={
+            "dagster/row_count": count,
+            "rows_per_year": MetadataValue.md(markdown_table(per_year)),
+            "load_report": MetadataValue.md(markdown_table(plan.report, max_cell=200)),
+            "preview": MetadataValue.md(markdown_table(preview)),
+            "build_file": MetadataValue.path(str(build_path)),
+        },
+        check_results=[
+            AssetCheckResult(
+                check_name="every_sheet_file_loaded",
+                passed=not not_loaded,
+                severity=AssetCheckSeverity.ERROR,
+                metadata={"files": MetadataValue.md(markdown_table(not_loaded or plan.report, max_cell=200))},
+            ),
+            AssetCheckResult(
+                check_name="no_quarantined_rows",
+                passed=not plan.quarantine,
+                severity=AssetCheckSeverity.ERROR,
+                metadata={"quarantined": len(plan.quarantine),
+                          "rows": MetadataValue.md(markdown_table(
+                              [{k: q[k] for k in ("fiscal_year", "source_file", "page", "row", "reason")} for q in plan.quarantine],
+                              max_cell=200))},
+            ),
+        ],
     )
