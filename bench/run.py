@@ -107,15 +107,23 @@ class Build:
 
     def prepare(self) -> None:
         """What a user's first build does once: the Dagster home's storage, and the dbt project's parse."""
-        script = ("from dagster import DagsterInstance; DagsterInstance.get().get_runs(limit=1)\n"
-                  "from pipeline.dbt_manifest import ensure_manifest; ensure_manifest()")
+        script = (
+            "from dagster import DagsterInstance; DagsterInstance.get().get_runs(limit=1)\n"
+            "from pipeline.dbt_manifest import ensure_manifest; ensure_manifest()"
+        )
         subprocess.run([PYTHON, "-c", script], cwd=REPO, env=self.env, check=True, capture_output=True)
 
     def run(self, raw: Path, warehouse: Path) -> dict:
         start = time.perf_counter()
-        process = subprocess.Popen([PYTHON, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
-                                   cwd=REPO, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                   start_new_session=True)
+        process = subprocess.Popen(
+            [PYTHON, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
+            cwd=REPO,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         peak = _PeakMemory(process.pid)
         output, errors = process.communicate()
         seconds = time.perf_counter() - start
@@ -168,8 +176,9 @@ def framework_floor() -> dict:
     imports_s, _ = timed(subprocess.run, [PYTHON, "-c", "import dagster, dagster_dbt"], check=True)
     dbt = str(Path(PYTHON).parent / "dbt")
     with tempfile.TemporaryDirectory() as target:
-        parse_s, _ = timed(lambda: subprocess.run([dbt, "parse", "--quiet", "--target-path", target],
-                                                  cwd=REPO / "dbt_project", check=True))
+        parse_s, _ = timed(
+            lambda: subprocess.run([dbt, "parse", "--quiet", "--target-path", target], cwd=REPO / "dbt_project", check=True)
+        )
     return {"imports_s": imports_s, "dbt_parse_s": parse_s, "s": imports_s + parse_s}
 
 
@@ -222,14 +231,20 @@ def main(argv: list[str] | None = None) -> int:
         ok = {"<=": value <= target, "<": value < target}[op]
         print(f"{key:<30} {value:>10}  {op} {target:<6} {'yes' if ok else 'NO'}")
     print()
-    print(f"PDF, FY2022 fixture: {pdf_one['pages']} pages, plain {pdf_one['plain_s']:.2f} s "
-          f"({pdf_one['pages'] / pdf_one['plain_s']:.1f} pages/s), reader {pdf_one['reader_s']:.2f} s "
-          f"({pdf_one['pages'] / pdf_one['reader_s']:.1f} pages/s), ratio {pdf_one['ratio']:.2f}")
-    print(f"PDF, ten synthetic years: {pdf_ten['pages']} pages, plain {pdf_ten['plain_s']:.2f} s, "
-          f"reader {pdf_ten['reader_s']:.2f} s, ratio {pdf_ten['ratio']:.2f}")
+    print(
+        f"PDF, FY2022 fixture: {pdf_one['pages']} pages, plain {pdf_one['plain_s']:.2f} s "
+        f"({pdf_one['pages'] / pdf_one['plain_s']:.1f} pages/s), reader {pdf_one['reader_s']:.2f} s "
+        f"({pdf_one['pages'] / pdf_one['reader_s']:.1f} pages/s), ratio {pdf_one['ratio']:.2f}"
+    )
+    print(
+        f"PDF, ten synthetic years: {pdf_ten['pages']} pages, plain {pdf_ten['plain_s']:.2f} s, "
+        f"reader {pdf_ten['reader_s']:.2f} s, ratio {pdf_ten['ratio']:.2f}"
+    )
     print(f"text export: {rows_per_s:,.0f} rows/s (for information)")
-    print(f"framework floor: import dagster, dagster_dbt {floor['imports_s']:.2f} s + dbt parse {floor['dbt_parse_s']:.2f} s "
-          f"= {floor['s']:.2f} s; one-year build {one['s']:.2f} s")
+    print(
+        f"framework floor: import dagster, dagster_dbt {floor['imports_s']:.2f} s + dbt parse {floor['dbt_parse_s']:.2f} s "
+        f"= {floor['s']:.2f} s; one-year build {one['s']:.2f} s"
+    )
     print("one-year build, stage by stage (the build's own record; the rest of the wall time is the process's exit):")
     print(table(one["timings"]))
     print(f"second build with nothing changed: {again['s']:.2f} s ({again['s'] / one['s']:.3f}x the full build)")

@@ -46,8 +46,12 @@ def build_all(quiet: bool = False) -> int:
     published = rest_succeeded = dbt_failed = False
     with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
         if keys:
-            extracted = _run(extract_job.name, instance, quiet, tags={
-                "dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]}).success
+            extracted = _run(
+                extract_job.name,
+                instance,
+                quiet,
+                tags={"dagster/asset_partition_range_start": keys[0], "dagster/asset_partition_range_end": keys[-1]},
+            ).success
         plan = current_plan(raw_dir, settings.landing_dir())
         if plan.years:
             result = _run(warehouse_job.name, instance, quiet)
@@ -73,8 +77,11 @@ def _run(job: str, instance: DagsterInstance, quiet: bool, **kwargs):
     """One in-process run of a job; what it costs beyond its steps' own stages goes to the timings."""
     before, start = timings.total(), time.perf_counter()
     result = defs.resolve_job_def(job).execute_in_process(
-        instance=instance, raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "ERROR" if quiet else "INFO"}}}}, **kwargs)
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "ERROR" if quiet else "INFO"}}}},
+        **kwargs,
+    )
     timings.add(RUNS, time.perf_counter() - start - (timings.total() - before))
     return result
 

@@ -42,13 +42,15 @@ def current(raw_dir: Path, files: list[RawFile] | None = None) -> Inputs:
     else:
         found = [(f.path.name, f.sha256) for f in files]
     limits = settings.file_limits()
-    return sorted([
-        *(("raw file", name, sha) if sha else ("raw file set aside", name, "") for name, sha in found),
-        ("reader version", "", READER_VERSION),
-        ("dbt project", "", project_hash(settings.DBT_PROJECT_DIR, parse_environment())),
-        ("warehouse code", "", _code_hash()),
-        ("file limits", "", f"{limits.memory_mb} MB, {limits.seconds:g} s"),
-    ])
+    return sorted(
+        [
+            *(("raw file", name, sha) if sha else ("raw file set aside", name, "") for name, sha in found),
+            ("reader version", "", READER_VERSION),
+            ("dbt project", "", project_hash(settings.DBT_PROJECT_DIR, parse_environment())),
+            ("warehouse code", "", _code_hash()),
+            ("file limits", "", f"{limits.memory_mb} MB, {limits.seconds:g} s"),
+        ]
+    )
 
 
 def _code_hash() -> str:

@@ -28,8 +28,10 @@ def summary(plan: LoadPlan, published: bool, up_to_date: bool = False) -> str:
     target = settings.warehouse_path()
     years = ", ".join(f"FY{y}" for y in plan.years)
     if up_to_date:
-        lines.append(f"warehouse up to date: {target} ({years}) was built from raw/ and the code as they are; "
-                     "nothing to do (--force rebuilds)")
+        lines.append(
+            f"warehouse up to date: {target} ({years}) was built from raw/ and the code as they are; "
+            "nothing to do (--force rebuilds)"
+        )
     elif published:
         lines.append(f"published {target} ({years})")
     else:

@@ -25,34 +25,53 @@ def main(argv: list[str] | None = None) -> int:
 
     build = commands.add_parser("build", help="materialise every asset: raw/ → DuckDB → dbt → marts")
     build.add_argument("--raw-dir", type=Path, default=None, help=f"sheets to read (default: {settings.DEFAULT_RAW_DIR})")
-    build.add_argument("--warehouse", type=Path, default=None,
-                       help=f"the DuckDB file to publish (default: {settings.DEFAULT_WAREHOUSE})")
-    build.add_argument("--quiet", action="store_true",
-                       help="print only the final summary (the full log is written beside the build file)")
-    build.add_argument("--no-wait", action="store_true",
-                       help="when another build of the warehouse is running, exit at once (code 75) instead of waiting")
-    build.add_argument("--force", action="store_true",
-                       help="build even when the warehouse was built from raw/ and the code as they are now")
+    build.add_argument(
+        "--warehouse", type=Path, default=None, help=f"the DuckDB file to publish (default: {settings.DEFAULT_WAREHOUSE})"
+    )
+    build.add_argument(
+        "--quiet", action="store_true", help="print only the final summary (the full log is written beside the build file)"
+    )
+    build.add_argument(
+        "--no-wait",
+        action="store_true",
+        help="when another build of the warehouse is running, exit at once (code 75) instead of waiting",
+    )
+    build.add_argument(
+        "--force", action="store_true", help="build even when the warehouse was built from raw/ and the code as they are now"
+    )
     build.add_argument("--timings", action="store_true", help="print where the build's time went, stage by stage")
 
     report = commands.add_parser("report", help="write the HTML report (charts, tables) of the warehouse")
-    report.add_argument("--warehouse", type=Path, default=None,
-                        help=f"the DuckDB file to report on (default: {settings.DEFAULT_WAREHOUSE})")
-    report.add_argument("--out", type=Path, default=None,
-                        help="folder for index.html (default: report/ beside the warehouse)")
+    report.add_argument(
+        "--warehouse", type=Path, default=None, help=f"the DuckDB file to report on (default: {settings.DEFAULT_WAREHOUSE})"
+    )
+    report.add_argument("--out", type=Path, default=None, help="folder for index.html (default: report/ beside the warehouse)")
 
     export = commands.add_parser("export", help="write every mart as Parquet or CSV, with a README of grain and columns")
-    export.add_argument("--warehouse", type=Path, default=None,
-                        help=f"the DuckDB file to export (default: {settings.DEFAULT_WAREHOUSE})")
-    export.add_argument("--format", choices=["parquet", "csv"], default="parquet",
-                        help="file format (default: parquet; csv is UTF-8 with a BOM, for Excel)")
+    export.add_argument(
+        "--warehouse", type=Path, default=None, help=f"the DuckDB file to export (default: {settings.DEFAULT_WAREHOUSE})"
+    )
+    export.add_argument(
+        "--format",
+        choices=["parquet", "csv"],
+        default="parquet",
+        help="file format (default: parquet; csv is UTF-8 with a BOM, for Excel)",
+    )
     export.add_argument("dir", type=Path, help="folder to write the files and README.md into")
 
     docs = commands.add_parser("docs", help="write dbt's docs of the warehouse as one offline page")
-    docs.add_argument("--warehouse", type=Path, default=None,
-                      help=f"the DuckDB file to document, opened read-only (default: {settings.DEFAULT_WAREHOUSE})")
-    docs.add_argument("--out", type=Path, default=None,
-                      help="folder for index.html, catalog.json and manifest.json (default: docs/ beside the warehouse)")
+    docs.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help=f"the DuckDB file to document, opened read-only (default: {settings.DEFAULT_WAREHOUSE})",
+    )
+    docs.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for index.html, catalog.json and manifest.json (default: docs/ beside the warehouse)",
+    )
 
     ui = commands.add_parser("ui", help="start the Dagster UI (dagster dev) on this project")
     ui.add_argument("--port", type=int, default=None, help="the UI's port (default: dagster dev's, 3000)")
@@ -68,8 +87,9 @@ def main(argv: list[str] | None = None) -> int:
         return _docs(args.warehouse, args.out)
     if args.command == "ui":
         return _ui(args.port)
-    _exit_now(_build(args.raw_dir, args.warehouse, args.quiet, wait=not args.no_wait, force=args.force,
-                     show_timings=args.timings))
+    _exit_now(
+        _build(args.raw_dir, args.warehouse, args.quiet, wait=not args.no_wait, force=args.force, show_timings=args.timings)
+    )
 
 
 def _extract(path: Path, progress: bool) -> int:
@@ -91,8 +111,11 @@ def _extract(path: Path, progress: bool) -> int:
             where = ", ".join(str(part) for part in (f"page {problem.page}" if problem.page else None, problem.row) if part)
             print(f"error: {problem.source_file}{', ' + where if where else ''}: {problem.reason}", file=sys.stderr)
         count = len(sheet.problems)
-        print(f"error: {sheet.source_file}: no rows printed; a build would not load this sheet whole "
-              f"({count} problem{'s' if count > 1 else ''} above)", file=sys.stderr)
+        print(
+            f"error: {sheet.source_file}: no rows printed; a build would not load this sheet whole "
+            f"({count} problem{'s' if count > 1 else ''} above)",
+            file=sys.stderr,
+        )
         return 1
     sys.stdout.reconfigure(encoding="utf-8")
     try:
@@ -105,8 +128,9 @@ def _extract(path: Path, progress: bool) -> int:
     return 0
 
 
-def _build(raw_dir: Path | None, warehouse: Path | None, quiet: bool, wait: bool, force: bool = False,
-           show_timings: bool = False) -> int:
+def _build(
+    raw_dir: Path | None, warehouse: Path | None, quiet: bool, wait: bool, force: bool = False, show_timings: bool = False
+) -> int:
     """One build of a warehouse at a time: the build lock is taken before Dagster is imported, so a
     second build says at once that it waits (or, with ``wait=False``, refuses). A warehouse built
     from raw/ and the code as they are now is not built again (unless ``force``): that is found out
@@ -118,12 +142,14 @@ def _build(raw_dir: Path | None, warehouse: Path | None, quiet: bool, wait: bool
     target = settings.warehouse_path()
 
     def tell(holder: str) -> None:
-        print(f"waiting: another build of {target} is running ({holder}); this one starts when it ends",
-              file=sys.stderr, flush=True)
+        print(
+            f"waiting: another build of {target} is running ({holder}); this one starts when it ends", file=sys.stderr, flush=True
+        )
 
     try:
-        with build_lock.hold(settings.build_lock_path(), f"python -m pipeline build --raw-dir {settings.raw_dir()}",
-                             wait=wait, on_wait=tell):
+        with build_lock.hold(
+            settings.build_lock_path(), f"python -m pipeline build --raw-dir {settings.raw_dir()}", wait=wait, on_wait=tell
+        ):
             code = None
             if not force:
                 with timings.stage("checking what the warehouse was built from"):
@@ -214,6 +240,16 @@ def _docs(warehouse: Path | None, out: Path | None) -> int:
 def _ui(port: int | None) -> int:
     settings.configure()
     dagster = str(Path(sys.executable).parent / "dagster")
-    os.execv(dagster, [dagster, "dev", "-m", "pipeline.definitions", "--working-directory", str(settings.REPO_ROOT),
-                       *(["--port", str(port)] if port else [])])
+    os.execv(
+        dagster,
+        [
+            dagster,
+            "dev",
+            "-m",
+            "pipeline.definitions",
+            "--working-directory",
+            str(settings.REPO_ROOT),
+            *(["--port", str(port)] if port else []),
+        ],
+    )
     return 0

@@ -43,9 +43,14 @@ class DbtWorker:
     def __init__(self) -> None:
         path = os.pathsep.join(filter(None, [str(settings.REPO_ROOT), os.environ.get("PYTHONPATH")]))
         # In this process's group: whatever stops the build stops its dbt.
-        self.process = subprocess.Popen([sys.executable, "-m", "pipeline.dbt_build"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        env={**os.environ, "PYTHONPATH": path})
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline.dbt_build"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": path},
+        )
         self.environment = {k: os.environ.get(k) for k in (settings.BUILD_DB_ENV, settings.WAREHOUSE_ENV)}
 
     def run(self, args: Sequence[str], on_event: Callable[[dict], None]) -> DbtOutcome:
@@ -121,8 +126,10 @@ def load_parsed_project():
         stamp = STAMP.read_text() if STAMP.exists() else ""
         manifest = Manifest.from_msgpack(PARSED_STATE.read_bytes(), decoder=extended_mashumuro_decoder)
     if manifest.metadata.dbt_version != __version__:
-        raise RuntimeError(f"{PARSED_STATE} was parsed by dbt {manifest.metadata.dbt_version}, not {__version__}; "
-                           "load the definitions again to parse the project")
+        raise RuntimeError(
+            f"{PARSED_STATE} was parsed by dbt {manifest.metadata.dbt_version}, not {__version__}; "
+            "load the definitions again to parse the project"
+        )
     manifest.build_parent_and_child_maps()
     manifest.build_flat_graph()
     return manifest, stamp
@@ -178,10 +185,20 @@ def _serve() -> None:
     # --no-write-json: dbt's artifacts (manifest, run results) cost it most of a second and nothing reads
     # them; its log beside them, and the build's, say what ran.
     target = str(settings.dbt_target_dir())
-    result = dbtRunner(manifest=project, callbacks=[report]).invoke([
-        *args, "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR),
-        "--target-path", target, "--log-path", target, "--no-write-json",
-    ])
+    result = dbtRunner(manifest=project, callbacks=[report]).invoke(
+        [
+            *args,
+            "--project-dir",
+            str(settings.DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(settings.DBT_PROJECT_DIR),
+            "--target-path",
+            target,
+            "--log-path",
+            target,
+            "--no-write-json",
+        ]
+    )
     outcome.success = result.success
     if result.exception is not None:
         outcome.exception = str(result.exception)

@@ -35,10 +35,12 @@ def ensure_manifest():
         if not (fresh and manifest.exists() and _complete(manifest)):
             stamp.unlink(missing_ok=True)
             # --partial-parse: the parsed state is what builds run from, whatever DBT_PARTIAL_PARSE says.
-            subprocess.run([settings.DBT_EXECUTABLE, "parse", "--quiet", "--partial-parse", "--target-path", str(PARSE_DIR)],
-                           cwd=dbt_project.project_dir, check=True,
-                           env={**environment, "DBT_PROFILES_DIR": str(dbt_project.profiles_dir),
-                                "DBT_LOG_PATH": str(PARSE_DIR)})
+            subprocess.run(
+                [settings.DBT_EXECUTABLE, "parse", "--quiet", "--partial-parse", "--target-path", str(PARSE_DIR)],
+                cwd=dbt_project.project_dir,
+                check=True,
+                env={**environment, "DBT_PROFILES_DIR": str(dbt_project.profiles_dir), "DBT_LOG_PATH": str(PARSE_DIR)},
+            )
             os.replace(PARSE_DIR / "manifest.json", manifest)
             stamp.write_text(current)
     return manifest

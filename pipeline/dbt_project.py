@@ -35,8 +35,17 @@ def parse_lock(shared: bool = False) -> Iterator[None]:
 
 
 # What a parse reads: the project's files, its seeds, the profile and the dbt versions.
-_PROJECT_FILES = ("dbt_project.yml", "profiles.yml", "packages.yml", "models", "seeds", "macros", "tests",
-                  "snapshots", "analyses")
+_PROJECT_FILES = (
+    "dbt_project.yml",
+    "profiles.yml",
+    "packages.yml",
+    "models",
+    "seeds",
+    "macros",
+    "tests",
+    "snapshots",
+    "analyses",
+)
 _ENV_VAR = re.compile(r"env_var\(\s*['\"]([A-Za-z_][A-Za-z0-9_]*)['\"]")
 
 
@@ -45,8 +54,10 @@ def parse_environment() -> dict[str, str]:
     this process builds, so the manifest is the same for every warehouse (every build file has the
     catalog it names, settings.BUILD_CATALOG) and a build of another warehouse does not parse again."""
     pinned = {settings.RAW_DIR_ENV, settings.WAREHOUSE_ENV, settings.BUILD_DB_ENV}
-    return {**{k: v for k, v in os.environ.items() if k not in pinned},
-            settings.BUILD_DB_ENV: str(settings.build_path_of(settings.DEFAULT_WAREHOUSE))}
+    return {
+        **{k: v for k, v in os.environ.items() if k not in pinned},
+        settings.BUILD_DB_ENV: str(settings.build_path_of(settings.DEFAULT_WAREHOUSE)),
+    }
 
 
 def project_hash(project_dir: Path, environment: dict[str, str]) -> str:

@@ -19,8 +19,16 @@ from pipeline.assets.transform import warehouse_models
 settings.configure()
 
 defs = Definitions(
-    assets=[sheet_files, extracted_sheet_rows, raw_sheet_rows, warehouse_models, published_warehouse, html_report,
-            parquet_export, csv_export],
+    assets=[
+        sheet_files,
+        extracted_sheet_rows,
+        raw_sheet_rows,
+        warehouse_models,
+        published_warehouse,
+        html_report,
+        parquet_export,
+        csv_export,
+    ],
     jobs=[extract_job, warehouse_job],
     sensors=[raw_sheet_files_sensor, warehouse_after_extraction],
     schedules=[nightly_build],

@@ -39,10 +39,12 @@ class YearExtraction:
         if self.landed is None:
             return f"FY{self.fiscal_year}: {self.error}"
         landed = self.landed
-        return (f"FY{self.fiscal_year}: {landed.rows} rows from {landed.used_file}"
-                + ("" if self.read else " (unchanged, not read again)")
-                + (f"; {len(landed.problems)} quarantined" if landed.problems else "")
-                + (f"; {landed.note}" if landed.note else ""))
+        return (
+            f"FY{self.fiscal_year}: {landed.rows} rows from {landed.used_file}"
+            + ("" if self.read else " (unchanged, not read again)")
+            + (f"; {len(landed.problems)} quarantined" if landed.problems else "")
+            + (f"; {landed.note}" if landed.note else "")
+        )
 
 
 @dataclass(frozen=True)
@@ -75,8 +77,7 @@ def extract_years(raw_dir: Path, landing_dir: Path, years: Iterable[int] | None 
     return Extraction(outcomes, plan_load(files, landing_dir))
 
 
-def _land(landing_dir: Path, year: int, files: list[RawFile],
-          sheets: dict[Path, Sheet | SheetError] | None) -> YearExtraction:
+def _land(landing_dir: Path, year: int, files: list[RawFile], sheets: dict[Path, Sheet | SheetError] | None) -> YearExtraction:
     """Land a year from its files' sheets (None: the landing holds them already)."""
     if sheets is None:
         return YearExtraction(year, files, read=False, landed=read_manifest(landing_dir, year))
@@ -93,8 +94,13 @@ def _land(landing_dir: Path, year: int, files: list[RawFile],
 def extract_files(paths: list[Path]) -> dict[Path, Sheet | SheetError]:
     """Each file's sheet or the reason it cannot be read, every file in a process of its own under
     the per-file limits: several files are read in parallel, a single one with its pages in parallel."""
-    results = run_bounded(read_sheet, [(path,) for path in paths], settings.file_limits(),
-                          parallel=settings.available_cores(), workers=1 if len(paths) > 1 else None)
+    results = run_bounded(
+        read_sheet,
+        [(path,) for path in paths],
+        settings.file_limits(),
+        parallel=settings.available_cores(),
+        workers=1 if len(paths) > 1 else None,
+    )
     sheets = {}
     for path, result in zip(paths, results):
         if isinstance(result, LimitExceeded):

@@ -24,8 +24,11 @@ from pipeline.reader_version import READER_VERSION
 
 # The landed Parquet's columns: the sheet's fields (numbers as integers), the file's hash and title.
 _INTEGERS = {"fiscal_year", "initiative_no", "sub_row", "direction_no", "subarea_no", "achievement_code", "source_page"}
-ROW_SCHEMA = {**{name: "INTEGER" if name in _INTEGERS else "VARCHAR" for name in ROW_FIELDS},
-              "source_sha256": "VARCHAR", "sheet_title": "VARCHAR"}
+ROW_SCHEMA = {
+    **{name: "INTEGER" if name in _INTEGERS else "VARCHAR" for name in ROW_FIELDS},
+    "source_sha256": "VARCHAR",
+    "sheet_title": "VARCHAR",
+}
 
 
 @dataclass(frozen=True)
@@ -58,8 +61,14 @@ def read_manifest(landing_dir: Path, fiscal_year: int) -> LandedYear | None:
     if not path.exists() or not landed_path(landing_dir, fiscal_year).exists():
         return None
     data = json.loads(path.read_text())
-    return LandedYear(**{**data, "files": tuple(data["files"]), "problems": tuple(data.get("problems", ())),
-                         "reader_version": data.get("reader_version", "")})
+    return LandedYear(
+        **{
+            **data,
+            "files": tuple(data["files"]),
+            "problems": tuple(data.get("problems", ())),
+            "reader_version": data.get("reader_version", ""),
+        }
+    )
 
 
 def _same_files(recorded: list[dict] | tuple[dict, ...], files: list[RawFile]) -> bool:
@@ -117,8 +126,10 @@ def _write_parquet(path: Path, rows: list[dict]) -> None:
     with duckdb.connect() as con:
         con.execute(f"create table landed ({columns})")
         if rows:
-            con.executemany(f"insert into landed values ({', '.join('?' * len(ROW_SCHEMA))})",
-                            [tuple(row[name] for name in ROW_SCHEMA) for row in rows])
+            con.executemany(
+                f"insert into landed values ({', '.join('?' * len(ROW_SCHEMA))})",
+                [tuple(row[name] for name in ROW_SCHEMA) for row in rows],
+            )
         con.execute("copy landed to ? (format parquet)", [str(path)])
 
 
@@ -132,7 +143,11 @@ def _one_sheet_per_year(fiscal_year: int, files: list[RawFile], sheets: list[She
                 f"keep only the right file for {fiscal_year} in raw/",
             )
     duplicates = [f.path.name for f in files[1:]]
-    note = f"{', '.join(duplicates)} holds the same rows as {first_file.path.name}; used {first_file.path.name}" if duplicates else ""
+    note = (
+        f"{', '.join(duplicates)} holds the same rows as {first_file.path.name}; used {first_file.path.name}"
+        if duplicates
+        else ""
+    )
     return (first_file, first), note
 
 

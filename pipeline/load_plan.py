@@ -50,8 +50,15 @@ def plan_load(files: list[RawFile], landing_dir: Path) -> LoadPlan:
             quarantine += [{**problem, "fiscal_year": year} for problem in manifest.problems]
             for name in names:
                 duplicate = name != manifest.used_file
-                report.append(_line(name, year, "duplicate" if duplicate else "loaded", 0 if duplicate else manifest.rows,
-                                    manifest.note if duplicate else ""))
+                report.append(
+                    _line(
+                        name,
+                        year,
+                        "duplicate" if duplicate else "loaded",
+                        0 if duplicate else manifest.rows,
+                        manifest.note if duplicate else "",
+                    )
+                )
             continue
         error = read_failure(landing_dir, year, year_files) or "not extracted yet"
         if manifest is not None:

@@ -44,7 +44,8 @@ def scan_raw_dir(raw_dir: Path, landing_dir: Path) -> list[RawFile]:
     for path, title in zip(unread, _peek_fiscal_years(unread, limits)):
         cache[hashes[path]] = title
     files = [
-        RawFile(path, "", None, IGNORED, ignored=True) if path not in hashes
+        RawFile(path, "", None, IGNORED, ignored=True)
+        if path not in hashes
         else RawFile(path, hashes[path], cache[hashes[path]]["fiscal_year"], cache[hashes[path]]["problem"])
         for path in paths
     ]
@@ -124,7 +125,7 @@ def _decode_head(head: bytes) -> str:
     """The start of a UTF-8 text, where the title is; the read may have cut the last character."""
     for cut in range(4):
         try:
-            return head[:len(head) - cut].decode("utf-8-sig")
+            return head[: len(head) - cut].decode("utf-8-sig")
         except UnicodeDecodeError as error:
             last = error
     raise last

@@ -61,6 +61,7 @@ def _build_dir(warehouse: Path) -> Path:
 # Everything a build keeps on disk is named after its warehouse, so builds of two warehouses in one
 # folder never share a file.
 
+
 def build_log_path() -> Path:
     """The build's full log (Dagster's and dbt's output), kept after the build."""
     return _build_dir(warehouse_path()) / f"{warehouse_path().stem}.log"
@@ -97,8 +98,10 @@ DEFAULT_FILE_SECONDS = 300
 
 def file_limits() -> FileLimits:
     """The memory and time that reading one file in raw/ may take."""
-    return FileLimits(int(os.environ.get(FILE_MEMORY_MB_ENV) or DEFAULT_FILE_MEMORY_MB),
-                      float(os.environ.get(FILE_SECONDS_ENV) or DEFAULT_FILE_SECONDS))
+    return FileLimits(
+        int(os.environ.get(FILE_MEMORY_MB_ENV) or DEFAULT_FILE_MEMORY_MB),
+        float(os.environ.get(FILE_SECONDS_ENV) or DEFAULT_FILE_SECONDS),
+    )
 
 
 def available_cores() -> int:

@@ -58,8 +58,11 @@ def process_age() -> float:
 
 
 def as_dict() -> dict:
-    return {"total_s": round(total(), 3), "stages": {k: round(v, 3) for k, v in _stages.items()},
-            "details": {k: round(v, 3) for k, v in _details.items()}}
+    return {
+        "total_s": round(total(), 3),
+        "stages": {k: round(v, 3) for k, v in _stages.items()},
+        "details": {k: round(v, 3) for k, v in _details.items()},
+    }
 
 
 def save(path: Path) -> None:

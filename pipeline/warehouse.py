@@ -49,10 +49,21 @@ def load_raw_rows(build_path: Path, parquet_files: list[Path], plan: LoadPlan, i
             "create or replace table raw.quarantine "
             "(fiscal_year integer, source_file varchar, page integer, row varchar, reason varchar, fields json)"
         )
-        _insert(con, "raw.quarantine", [
-            (q["fiscal_year"], q["source_file"], q["page"], q["row"], q["reason"], json.dumps(q["fields"], ensure_ascii=False))
-            for q in quarantine
-        ])
+        _insert(
+            con,
+            "raw.quarantine",
+            [
+                (
+                    q["fiscal_year"],
+                    q["source_file"],
+                    q["page"],
+                    q["row"],
+                    q["reason"],
+                    json.dumps(q["fields"], ensure_ascii=False),
+                )
+                for q in quarantine
+            ],
+        )
         build_inputs.write(con, inputs)
         return con.execute("select count(*) from raw.sheet_rows").fetchone()[0]
 

@@ -35,8 +35,12 @@ def start(name: str, modules: Sequence[str]) -> None:
     """Start the process for step ``name``, importing ``modules``."""
     path = os.pathsep.join(filter(None, [str(settings.REPO_ROOT), os.environ.get("PYTHONPATH")]))
     # In this process's group: whatever stops the build stops it.
-    _started[name] = subprocess.Popen([sys.executable, "-m", "pipeline.warm", *modules], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
+    _started[name] = subprocess.Popen(
+        [sys.executable, "-m", "pipeline.warm", *modules],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": path},
+    )
 
 
 def call(name: str, function: Callable, *args: Any) -> Any:

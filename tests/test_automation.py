@@ -4,9 +4,9 @@ import json
 import shutil
 
 import pytest
+from conftest import FY2022_TEXT, REPO
 from dagster import SkipReason, build_schedule_context, build_sensor_context, instance_for_test
 
-from conftest import FY2022_TEXT, REPO
 from pipeline import settings
 from pipeline.assets.automation import nightly_build, raw_sheet_files_sensor
 from pipeline.assets.partitions import fiscal_year_partitions

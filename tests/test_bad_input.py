@@ -7,12 +7,12 @@ import sys
 
 import duckdb
 import pytest
+from conftest import FY2022_PDF, FY2022_TEXT, REPO, run_pipeline
+from inflating_pdf import write_inflating_pdf
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen.canvas import Canvas
 
 from bench.run import _PeakMemory as PeakMemory
-from conftest import FY2022_PDF, FY2022_TEXT, REPO, run_pipeline
-from inflating_pdf import write_inflating_pdf
 from pipeline import exit_codes
 
 
@@ -58,19 +58,26 @@ def bad_build(tmp_path_factory, dagster_home):
     minutes_pdf(raw / "minutes.pdf")
     (raw / "memo.txt").write_text("会議メモ\n次回の日程\n", encoding="utf-8")
     (raw / "odd_grade.txt").write_text(
-        sheet_text("５", lambda t: t.replace("４．目標を下回っ\nた", "４．概ね目標を下回っ\nた", 1)), encoding="utf-8")
+        sheet_text("５", lambda t: t.replace("４．目標を下回っ\nた", "４．概ね目標を下回っ\nた", 1)), encoding="utf-8"
+    )
     (raw / "no_bureau.txt").write_text(sheet_text("６", no_bureau_column), encoding="utf-8")
     (raw / "r3_a.txt").write_text(sheet_text("３"), encoding="utf-8")
     # Fine, and a year of an execution programme the plan_programmes seed does not list yet.
     (raw / "next_programme.txt").write_text(
-        sheet_text("８", lambda t: t.replace("第３期実行プログラム", "第４期実行プログラム")), encoding="utf-8")
+        sheet_text("８", lambda t: t.replace("第３期実行プログラム", "第４期実行プログラム")), encoding="utf-8"
+    )
     (raw / "r3_b.txt").write_text(
-        sheet_text("３", lambda t: t.replace("３．ほぼ目標どお\nり", "２．目標を上回っ\nて達成", 1)), encoding="utf-8")
+        sheet_text("３", lambda t: t.replace("３．ほぼ目標どお\nり", "２．目標を上回っ\nて達成", 1)), encoding="utf-8"
+    )
     write_inflating_pdf(raw / "inflating.pdf", BOMB_MB)
     warehouse = root / "w.duckdb"
     build = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)], cwd=REPO,
-        env={**os.environ, "DAGSTER_HOME": str(dagster_home)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
+        cwd=REPO,
+        env={**os.environ, "DAGSTER_HOME": str(dagster_home)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         start_new_session=True,
     )
     memory = PeakMemory(build.pid)
@@ -110,7 +117,10 @@ def test_the_build_fails_but_publishes_the_good_years(bad_build):
         ("memo.txt", "refused .* memo.txt: no sheet title"),
         ("inflating.pdf", "refused .* inflating.pdf: too large to read: needs more than 384 MB of memory"),
         ("no_bureau.txt", r"refused +FY2024 +no_bureau.txt: no_bureau.txt, row at line \d+: no 担当局"),
-        ("r3_a.txt", "refused +FY2021 +r3_a.txt: r3_b.txt: gives fiscal year 2021 like r3_a.txt, but the two sheets' rows differ"),
+        (
+            "r3_a.txt",
+            "refused +FY2021 +r3_a.txt: r3_b.txt: gives fiscal year 2021 like r3_a.txt, but the two sheets' rows differ",
+        ),
         ("good.txt", "loaded +FY2022 +good.txt: 127 rows"),
         ("odd_grade.txt", "loaded +FY2023 +odd_grade.txt: 126 rows"),
     ],
@@ -146,8 +156,9 @@ def test_the_load_report_is_in_the_warehouse(bad_build):
 def test_a_year_of_a_programme_the_seed_lacks_takes_it_from_the_title(bad_build):
     _, warehouse, _ = bad_build
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        year = con.execute("select programme_no, programme_name_ja, programme_year_no from marts.dim_fiscal_year "
-                           "where fiscal_year = 2026").fetchone()
+        year = con.execute(
+            "select programme_no, programme_name_ja, programme_year_no from marts.dim_fiscal_year where fiscal_year = 2026"
+        ).fetchone()
         areas = con.execute("select count(distinct policy_area_id) from marts.fct_evaluation where fiscal_year = 2026").fetchone()
     assert year == (4, "第4期実行プログラム", 1)
     assert areas == (22,)
@@ -156,11 +167,12 @@ def test_a_year_of_a_programme_the_seed_lacks_takes_it_from_the_title(bad_build)
 def test_a_build_with_nothing_changed_tells_the_same_and_exits_as_the_build_did(bad_build, dagster_home):
     result, warehouse, _ = bad_build
     raw = warehouse.parent / "raw"
-    again = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse),
-                         env={"DAGSTER_HOME": str(dagster_home)}, check=False)
+    again = run_pipeline(
+        "build", "--raw-dir", str(raw), "--warehouse", str(warehouse), env={"DAGSTER_HOME": str(dagster_home)}, check=False
+    )
     assert again.returncode == exit_codes.PUBLISHED_WITH_PROBLEMS
     assert again.stderr.splitlines()[-1].startswith(f"warehouse up to date: {warehouse} (FY2022, FY2023, FY2026)")
-    assert again.stderr.splitlines()[:-1] == result.stderr.splitlines()[-len(again.stderr.splitlines()):-1]
+    assert again.stderr.splitlines()[:-1] == result.stderr.splitlines()[-len(again.stderr.splitlines()) : -1]
 
 
 def test_a_raw_dir_with_no_readable_sheet_publishes_nothing(tmp_path, dagster_home):
@@ -168,8 +180,9 @@ def test_a_raw_dir_with_no_readable_sheet_publishes_nothing(tmp_path, dagster_ho
     raw.mkdir()
     (raw / "memo.txt").write_text("会議メモ\n", encoding="utf-8")
     warehouse = tmp_path / "w.duckdb"
-    result = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse),
-                          env={"DAGSTER_HOME": str(dagster_home)}, check=False)
+    result = run_pipeline(
+        "build", "--raw-dir", str(raw), "--warehouse", str(warehouse), env={"DAGSTER_HOME": str(dagster_home)}, check=False
+    )
     assert result.returncode == exit_codes.NOT_PUBLISHED
     assert "memo.txt: no sheet title" in result.stderr
     assert "not published" in result.stderr and not warehouse.exists()
@@ -182,8 +195,16 @@ def test_a_failing_dbt_publishes_nothing_and_points_at_its_log(tmp_path, dagster
     shutil.copy(FY2022_TEXT, raw / "good.txt")
     warehouse = tmp_path / "w.duckdb"
     # dbt reads its flags from the environment too: one it refuses makes it fail at once.
-    result = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--quiet", check=False,
-                          env={"DAGSTER_HOME": str(dagster_home), "DBT_INDIRECT_SELECTION": "no-such-mode"})
+    result = run_pipeline(
+        "build",
+        "--raw-dir",
+        str(raw),
+        "--warehouse",
+        str(warehouse),
+        "--quiet",
+        check=False,
+        env={"DAGSTER_HOME": str(dagster_home), "DBT_INDIRECT_SELECTION": "no-such-mode"},
+    )
     assert result.returncode == exit_codes.NOT_PUBLISHED and not warehouse.exists()
     log = tmp_path / ".build" / "w.log"
     assert result.stderr.splitlines()[-1] == f"(dbt failed; its output: {log})"

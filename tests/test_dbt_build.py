@@ -44,9 +44,20 @@ def test_the_published_files_views_work_under_another_name(built_warehouse, tmp_
 def test_a_build_keeps_its_time_per_stage(built_warehouse):
     record = json.loads((built_warehouse.parent / ".build" / f"{built_warehouse.stem}.timings.json").read_text())
     stages = record["stages"]
-    for stage in ("Python start-up", "Dagster import and definitions load", "extraction", "landing", "dbt start-up",
-                  "dbt nodes", "metadata pass", "Dagster recording dbt's materialisations", "publish", "report",
-                  "exports", "Dagster runs"):
+    for stage in (
+        "Python start-up",
+        "Dagster import and definitions load",
+        "extraction",
+        "landing",
+        "dbt start-up",
+        "dbt nodes",
+        "metadata pass",
+        "Dagster recording dbt's materialisations",
+        "publish",
+        "report",
+        "exports",
+        "Dagster runs",
+    ):
         assert any(name.startswith(stage) for name in stages), stage
     assert abs(sum(stages.values()) - record["total_s"]) < 0.01 * len(stages)
     assert {"dbt models", "dbt seeds", "dbt tests", "Dagster recording dbt's check results"} <= set(record["details"])

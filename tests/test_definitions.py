@@ -5,17 +5,24 @@ import os
 import shutil
 import subprocess
 
+from conftest import REPO
 from dagster import AssetKey
 
-from conftest import REPO
 from pipeline.definitions import defs
 
 
 def test_definitions_load_with_every_stage():
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
-    assert {"sheet_files", "extracted_sheet_rows", "raw/sheet_rows", "marts/fct_evaluation", "marts/dim_initiative",
-            "marts/dim_bureau", "published_warehouse"} <= keys
+    assert {
+        "sheet_files",
+        "extracted_sheet_rows",
+        "raw/sheet_rows",
+        "marts/fct_evaluation",
+        "marts/dim_initiative",
+        "marts/dim_bureau",
+        "published_warehouse",
+    } <= keys
     assert graph.get(AssetKey("extracted_sheet_rows")).partitions_def is not None
 
 
@@ -91,12 +98,13 @@ def test_the_manifest_describes_the_default_warehouse_whatever_this_process_buil
 def test_make_ui_passes_the_port_to_dagster(monkeypatch):
     from pipeline import cli
 
-    made = subprocess.run(["make", "--no-print-directory", "-n", "ui", "PORT=3123"], cwd=REPO, capture_output=True,
-                          text=True, check=True)
+    made = subprocess.run(
+        ["make", "--no-print-directory", "-n", "ui", "PORT=3123"], cwd=REPO, capture_output=True, text=True, check=True
+    )
     (line,) = [line for line in made.stdout.splitlines() if " -m pipeline ui" in line]
     command = line.split()
     assert command[-4:] == ["pipeline", "ui", "--port", "3123"]
     started = []
     monkeypatch.setattr(cli.os, "execv", lambda path, argv: started.append(argv))
-    cli.main(command[command.index("ui"):])
+    cli.main(command[command.index("ui") :])
     assert started[0][1:3] == ["dev", "-m"] and started[0][-2:] == ["--port", "3123"]

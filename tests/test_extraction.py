@@ -41,8 +41,9 @@ def test_every_year_is_landed_and_unchanged_files_are_not_read_again(raw, tmp_pa
     assert [y.read for y in again.years] == [False, False]
     assert again.years[0].describe() == "FY2022: 127 rows from a.txt (unchanged, not read again)"
 
-    (raw / "b.txt").write_text(sheet("５", lambda t: t.replace("３．ほぼ目標どお\nり", "２．目標を上回っ\nて達成", 1)),
-                               encoding="utf-8")
+    (raw / "b.txt").write_text(
+        sheet("５", lambda t: t.replace("３．ほぼ目標どお\nり", "２．目標を上回っ\nて達成", 1)), encoding="utf-8"
+    )
     extraction.extract_years(raw, landing)
     assert files_read == [["a.txt", "b.txt"], [], ["b.txt"]]
 
@@ -50,7 +51,7 @@ def test_every_year_is_landed_and_unchanged_files_are_not_read_again(raw, tmp_pa
 def test_a_year_whose_new_file_cannot_be_read_keeps_its_earlier_rows(raw, tmp_path):
     landing = tmp_path / "landing"
     extraction.extract_years(raw, landing)
-    (raw / "b.txt").write_text(sheet("５", lambda t: t[:t.index("１")]), encoding="utf-8")  # the title, no rows
+    (raw / "b.txt").write_text(sheet("５", lambda t: t[: t.index("１")]), encoding="utf-8")  # the title, no rows
     broken = extraction.extract_years(raw, landing)
     (failure,) = broken.failures
     assert failure.fiscal_year == 2023 and failure.error.startswith("b.txt: ")
@@ -73,6 +74,7 @@ def test_only_the_years_asked_for_are_extracted(raw, tmp_path):
 def test_a_file_over_the_time_limit_is_refused_and_the_others_are_read(tmp_path, monkeypatch):
     monkeypatch.setenv(FILE_SECONDS_ENV, "0.5")
     results = extraction.extract_files([FY2022_PDF, FY2022_TEXT])
-    assert str(results[FY2022_PDF]) == (f"{FY2022_PDF.name}: too large to read: not read within 0.5 s "
-                                        "(the limit per file; KAWASAKI_FILE_SECONDS sets it)")
+    assert str(results[FY2022_PDF]) == (
+        f"{FY2022_PDF.name}: too large to read: not read within 0.5 s (the limit per file; KAWASAKI_FILE_SECONDS sets it)"
+    )
     assert len(results[FY2022_TEXT].rows) == 127

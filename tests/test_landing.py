@@ -20,10 +20,13 @@ def year_files(tmp_path, texts: dict[str, str]):
 def test_two_files_with_the_same_rows_land_once_and_say_so(tmp_path, fy2022_sheet):
     from text_fixtures import render_text_export
 
-    files, sheets = year_files(tmp_path, {
-        "a.txt": FY2022_TEXT.read_text(encoding="utf-8"),
-        "b.txt": render_text_export(list(fy2022_sheet.rows), seed=3),  # other line breaks and page breaks
-    })
+    files, sheets = year_files(
+        tmp_path,
+        {
+            "a.txt": FY2022_TEXT.read_text(encoding="utf-8"),
+            "b.txt": render_text_export(list(fy2022_sheet.rows), seed=3),  # other line breaks and page breaks
+        },
+    )
     landed = landing.land_year(tmp_path / "landing", 2022, files, sheets)
     assert landed.rows == 127 and landed.used_file == "a.txt"
     assert landed.note == "b.txt holds the same rows as a.txt; used a.txt"
@@ -39,5 +42,5 @@ def test_two_different_sheets_for_one_year_fail_that_year_naming_both(tmp_path):
 
     text = FY2022_TEXT.read_text(encoding="utf-8")
     files, sheets = year_files(tmp_path, {"a.txt": text, "b.txt": text.replace("A．貢献している", "B．やや貢献している", 1)})
-    with pytest.raises(SheetError, match="^b.txt: gives fiscal year 2022 like a.txt, but the two sheets' rows differ"):
+    with pytest.raises(SheetError, match=r"^b\.txt: gives fiscal year 2022 like a\.txt, but the two sheets' rows differ"):
         landing.land_year(tmp_path / "landing", 2022, files, sheets)

@@ -15,10 +15,12 @@ def test_fct_evaluation_holds_the_fy2022_sheet(built_warehouse):
 
 def test_the_fy2022_grade_counts_are_the_documents(built_warehouse):
     # Counted from the FY2022 sheet itself; one document's counts, so they live here, not in the build's dbt tests.
-    achievement = dict(query(built_warehouse, "select achievement_code, count(*) from marts.fct_evaluation "
-                                              "where fiscal_year = 2022 group by 1"))
-    contribution = dict(query(built_warehouse, "select contribution_code, count(*) from marts.fct_evaluation "
-                                               "where fiscal_year = 2022 group by 1"))
+    achievement = dict(
+        query(built_warehouse, "select achievement_code, count(*) from marts.fct_evaluation where fiscal_year = 2022 group by 1")
+    )
+    contribution = dict(
+        query(built_warehouse, "select contribution_code, count(*) from marts.fct_evaluation where fiscal_year = 2022 group by 1")
+    )
     assert achievement == {3: 106, 4: 15, 2: 6}
     assert contribution == {"A": 64, "B": 61, "C": 2}
 
@@ -45,6 +47,7 @@ def test_every_asset_materialisation_carries_metadata(built_warehouse, built_hom
 
     monkeypatch.setenv("DAGSTER_HOME", str(built_home))
     with DagsterInstance.get() as instance:
+
         def metadata(*path):
             event = instance.get_latest_materialization_event(AssetKey(list(path)))
             return event.asset_materialization.metadata

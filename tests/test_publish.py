@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-
 from conftest import FY2022_TEXT, REPO, run_pipeline
+
 from pipeline import exit_codes
 from pipeline.warehouse import publish, start_build
 
@@ -47,8 +47,9 @@ def fy2023_copy(raw: Path) -> None:
 def snapshot(path: Path) -> dict:
     """Every table of the marts schema, ordered, for comparing two warehouses."""
     with duckdb.connect(str(path), read_only=True) as con:
-        tables = [t for (t,) in con.execute(
-            "select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()]
+        tables = [
+            t for (t,) in con.execute("select table_name from duckdb_tables() where schema_name = 'marts' order by 1").fetchall()
+        ]
         return {t: con.execute(f"select * from marts.{t} order by all").fetchall() for t in tables}
 
 
@@ -76,7 +77,8 @@ def test_a_readme_and_hidden_files_in_raw_are_set_aside_and_the_build_exits_0(fi
     assert "  ignored   —       .DS_Store: not read" in result.stdout
     with DagsterInstance.from_config(str(dagster_home)) as instance:  # first_build is its latest build
         record = instance.get_latest_asset_check_evaluation_record(
-            AssetCheckKey(AssetKey(["raw", "sheet_rows"]), "every_sheet_file_loaded"))
+            AssetCheckKey(AssetKey(["raw", "sheet_rows"]), "every_sheet_file_loaded")
+        )
     assert record.event.asset_check_evaluation.passed
     assert "dbt" not in result.stdout.splitlines()[-1]
 
@@ -123,7 +125,10 @@ def test_builds_killed_midway_leave_the_published_warehouse_intact(one_year):
         dbt_log.unlink(missing_ok=True)
         build = subprocess.Popen(
             [sys.executable, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(warehouse)],
-            cwd=REPO, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=REPO,
+            env={**os.environ, **env},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
             start_new_session=True,
         )
         time.sleep(1.5)
@@ -149,17 +154,35 @@ def test_duckdb_1x_clients_open_the_published_file(built_warehouse):
     assert version.startswith("1.") and rows == "127"
 
 
-def test_builds_of_one_warehouse_run_one_after_the_other_and_other_warehouses_beside_them(first_build, built_warehouse,
-                                                                                         dagster_home, tmp_path):
+def test_builds_of_one_warehouse_run_one_after_the_other_and_other_warehouses_beside_them(
+    first_build, built_warehouse, dagster_home, tmp_path
+):
     raw, warehouse, _ = first_build  # built with a fresh landing of its own: the same as built_warehouse
     assert snapshot(warehouse) == snapshot(built_warehouse)
     other = tmp_path / "other" / "w.duckdb"  # the same names in another folder: nothing may be shared
     env = {**os.environ, "DAGSTER_HOME": str(dagster_home)}
 
     def build(target: Path, *flags: str) -> subprocess.Popen:  # --force: the warehouse is built from this raw/ already
-        return subprocess.Popen([sys.executable, "-m", "pipeline", "build", "--raw-dir", str(raw), "--warehouse", str(target),
-                                 "--quiet", "--force", *flags], cwd=REPO, env=env, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "build",
+                "--raw-dir",
+                str(raw),
+                "--warehouse",
+                str(target),
+                "--quiet",
+                "--force",
+                *flags,
+            ],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     lock = warehouse.parent / ".build" / "w.lock"
     first = build(warehouse)
@@ -171,8 +194,10 @@ def test_builds_of_one_warehouse_run_one_after_the_other_and_other_warehouses_be
     refused = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(warehouse), "--no-wait", env=env, check=False)
     assert refused.returncode == exit_codes.BUSY
     assert refused.stderr.startswith(f"error: another build of {warehouse} is running (pid {first.pid}, started ")
-    outputs = {name: process.communicate(timeout=600) + (process.returncode,)
-               for name, process in (("first", first), ("second", second), ("beside", beside))}
+    outputs = {
+        name: (*process.communicate(timeout=600), process.returncode)
+        for name, process in (("first", first), ("second", second), ("beside", beside))
+    }
     for name, (stdout, stderr, code) in outputs.items():
         assert code == exit_codes.PUBLISHED and "Traceback" not in stdout + stderr, (name, stderr[-3000:])
         assert stdout.splitlines()[-1].startswith(f"published {warehouse if name != 'beside' else other} "), name
@@ -194,5 +219,9 @@ def test_the_publish_reaches_the_disk_before_and_after_the_move(tmp_path, monkey
     monkeypatch.setattr(os, "fsync", lambda fd: steps.append(("fsync", os.readlink(f"/proc/self/fd/{fd}"))) or real_fsync(fd))
     monkeypatch.setattr(os, "replace", lambda a, b: steps.append(("replace", str(b))) or real_replace(a, b))
     publish(build_file, published)
-    assert steps == [("fsync", str(build_file)), ("replace", str(published)), ("fsync", str(tmp_path)),
-                     ("fsync", str(build_file.parent))]
+    assert steps == [
+        ("fsync", str(build_file)),
+        ("replace", str(published)),
+        ("fsync", str(tmp_path)),
+        ("fsync", str(build_file.parent)),
+    ]

@@ -123,6 +123,7 @@ def add_derived_year(path: Path) -> None:
                 coalesce(before.initiative_key, after.initiative_key) as initiative_key,
                 case when after.initiative_key is null then 'dropped' when before.initiative_key is null then 'new'
                     else 'matched' end as match_status,
+                case when before.initiative_key = after.initiative_key then 'continued' end as link_kind,
                 case when before.initiative_key = after.initiative_key then 'exact_name' end as match_rule,
                 before.initiative_year_id as from_initiative_year_id,
                 after.initiative_year_id as to_initiative_year_id,

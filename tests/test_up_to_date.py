@@ -6,8 +6,8 @@ import os
 import shutil
 
 import pytest
-
 from conftest import FY2022_TEXT, REPO, run_pipeline
+
 from pipeline import build_inputs, exit_codes
 from pipeline.limits import FILE_MEMORY_MB_ENV
 from pipeline.up_to_date import stale_outputs
@@ -65,8 +65,9 @@ def without_dagster_or_dbt(tmp_path) -> dict:
 def test_a_build_with_nothing_changed_says_so_without_dagster_or_dbt(published, tmp_path):
     raw, target = published
     before = target.read_bytes()
-    result = run_pipeline("build", "--raw-dir", str(raw), "--warehouse", str(target), "--timings",
-                          env=without_dagster_or_dbt(tmp_path))
+    result = run_pipeline(
+        "build", "--raw-dir", str(raw), "--warehouse", str(target), "--timings", env=without_dagster_or_dbt(tmp_path)
+    )
     assert result.returncode == exit_codes.PUBLISHED
     *files, last = result.stdout.rstrip("\n").splitlines()
     assert last.startswith(f"warehouse up to date: {target} (FY2022)") and last.endswith("(--force rebuilds)")

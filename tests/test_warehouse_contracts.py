@@ -13,7 +13,6 @@ import subprocess
 
 import duckdb
 import pytest
-
 from conftest import REPO
 
 DUCKDB1_PYTHON = REPO / ".tools" / "duckdb1" / "bin" / "python"
@@ -103,8 +102,11 @@ def published(built_warehouse) -> dict:
 
 
 def keys_of(found: dict, kind: str) -> dict:
-    return {(table, tuple(columns)): (referenced, tuple(referenced_columns))
-            for table, constraint, columns, referenced, referenced_columns in found["constraints"] if constraint == kind}
+    return {
+        (table, tuple(columns)): (referenced, tuple(referenced_columns))
+        for table, constraint, columns, referenced, referenced_columns in found["constraints"]
+        if constraint == kind
+    }
 
 
 def test_every_contracted_mart_declares_its_primary_key(published):
@@ -114,8 +116,10 @@ def test_every_contracted_mart_declares_its_primary_key(published):
 
 
 def test_facts_declare_their_joins_to_the_dimensions(published):
-    found = {(table, columns[0]): (referenced, referenced_columns[0])
-             for (table, columns), (referenced, referenced_columns) in keys_of(published, "FOREIGN KEY").items()}
+    found = {
+        (table, columns[0]): (referenced, referenced_columns[0])
+        for (table, columns), (referenced, referenced_columns) in keys_of(published, "FOREIGN KEY").items()
+    }
     assert found == FOREIGN_KEYS
     # Every referenced column is a declared key, so a BI tool can follow each join to one row.
     assert {target for target in FOREIGN_KEYS.values()} <= set(PRIMARY_KEYS.items())
@@ -128,9 +132,15 @@ def test_required_columns_grain_and_codes_are_constraints(published):
     assert ("dim_initiative", ("fiscal_year", "initiative_key")) in unique
     assert ("mart_attainment_trend", ("fiscal_year", "grouping", "group_id")) in unique
     checks = {(table, columns[0]) for table, kind, columns, *_ in published["constraints"] if kind == "CHECK"}
-    assert {("fct_evaluation", "achievement_code"), ("fct_evaluation", "contribution_code"),
-            ("mart_attainment_trend", "grouping"), ("dim_bureau", "kind"), ("fct_kpi_target", "comparator"),
-            ("fct_kpi_actual", "match_status"), ("mart_kpi_attainment", "attainment_status")} <= checks
+    assert {
+        ("fct_evaluation", "achievement_code"),
+        ("fct_evaluation", "contribution_code"),
+        ("mart_attainment_trend", "grouping"),
+        ("dim_bureau", "kind"),
+        ("fct_kpi_target", "comparator"),
+        ("fct_kpi_actual", "match_status"),
+        ("mart_kpi_attainment", "attainment_status"),
+    } <= checks
     assert ("fct_kpi_target", ("initiative_year_id", "kpi_no")) in unique
     assert {("fct_kpi_actual", ("kpi_target_id",)), ("mart_kpi_attainment", ("kpi_actual_id",))} <= unique
 
@@ -138,12 +148,14 @@ def test_required_columns_grain_and_codes_are_constraints(published):
 def test_bi_tools_see_the_keys_in_the_information_schema(built_warehouse):
     """JDBC drivers (DBeaver, Metabase) read keys from information_schema, not duckdb_constraints()."""
     with duckdb.connect(str(built_warehouse), read_only=True) as con:
-        primary = dict(con.execute("""
+        primary = dict(
+            con.execute("""
             select k.table_name, k.column_name
             from information_schema.table_constraints as t
             join information_schema.key_column_usage as k using (constraint_schema, constraint_name)
             where t.table_schema = 'marts' and t.constraint_type = 'PRIMARY KEY'
-        """).fetchall())
+        """).fetchall()
+        )
         references = con.execute("""
             select count(*) from information_schema.referential_constraints where constraint_schema = 'marts'
         """).fetchone()[0]
@@ -158,16 +170,21 @@ def test_the_constraints_are_enforced(built_warehouse, tmp_path):
         with pytest.raises(duckdb.ConstraintException):  # a second row with an existing key
             con.execute("insert into marts.dim_bureau select * from marts.dim_bureau limit 1")
         with pytest.raises(duckdb.ConstraintException):  # a fact pointing at no bureau
-            con.execute("insert into marts.fct_evaluation select * replace ('2022-999-1' as evaluation_id, "
-                        "'nowhere' as bureau_key) from marts.fct_evaluation limit 1")
+            con.execute(
+                "insert into marts.fct_evaluation select * replace ('2022-999-1' as evaluation_id, "
+                "'nowhere' as bureau_key) from marts.fct_evaluation limit 1"
+            )
         with pytest.raises(duckdb.ConstraintException):  # a grouping outside its values
             con.execute("update marts.mart_attainment_trend set grouping = 'ward' where grouping = 'bureau'")
 
 
 def test_every_mart_and_column_carries_its_description_as_a_comment(published):
     manifest = json.loads(MANIFEST.read_text(encoding="utf-8"))
-    models = {node["name"]: node for node in manifest["nodes"].values()
-              if node["resource_type"] == "model" and node["schema"] == "marts"}
+    models = {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and node["schema"] == "marts"
+    }
     assert set(published["tables"]) == set(models)
     japanese = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
     for table, comment in published["tables"].items():

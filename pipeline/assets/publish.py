@@ -1,6 +1,5 @@
 """Publish: move the finished build file over the warehouse that analysts and BI tools read."""
 
-
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from pipeline import settings, timings, warehouse
@@ -30,8 +29,10 @@ def published_warehouse(context: AssetExecutionContext) -> MaterializeResult:
             "where schema_name in ('marts', 'reference') order by 1, 2",
         )
     context.log.info(f"published {target}")
-    return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(target)),
-        "tables": MetadataValue.md(markdown_table(tables)),
-        "size_bytes": target.stat().st_size,
-    })
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(target)),
+            "tables": MetadataValue.md(markdown_table(tables)),
+            "size_bytes": target.stat().st_size,
+        }
+    )

@@ -26,12 +26,14 @@ def html_report(context: AssetExecutionContext) -> MaterializeResult:
         # In the process ``python -m pipeline build`` started for it with matplotlib imported (pipeline/warm.py).
         written = warm.call("html_report", write_report, settings.warehouse_path(), default_report_dir())
     context.log.info(f"wrote {written.path} ({written.size_bytes:,} bytes)")
-    return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(written.path)),
-        "size": MetadataValue.int(written.size_bytes),
-        "sections": MetadataValue.md("\n".join(f"- {title}" for title in written.sections)),
-        "fiscal_years": MetadataValue.text(", ".join(f"FY{year}" for year in written.fiscal_years)),
-    })
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(written.path)),
+            "size": MetadataValue.int(written.size_bytes),
+            "sections": MetadataValue.md("\n".join(f"- {title}" for title in written.sections)),
+            "fiscal_years": MetadataValue.text(", ".join(f"FY{year}" for year in written.fiscal_years)),
+        }
+    )
 
 
 def _export(context: AssetExecutionContext, fmt: str) -> MaterializeResult:
@@ -42,15 +44,17 @@ def _export(context: AssetExecutionContext, fmt: str) -> MaterializeResult:
     context.log.info(f"wrote {len(export.tables)} {fmt} files to {export.out_dir}")
     if export.removed:
         context.log.info(f"removed stale files of tables no longer in the warehouse: {', '.join(export.removed)}")
-    return MaterializeResult(metadata={
-        "path": MetadataValue.path(str(export.out_dir)),
-        "size": MetadataValue.int(sum(t.size_bytes for t in export.tables)),
-        "tables": MetadataValue.md(markdown_table(
-            [{"file": t.path.name, "rows": t.rows, "bytes": t.size_bytes} for t in export.tables]
-        )),
-        "descriptions_from": MetadataValue.text(export.descriptions_from),
-        "readme": MetadataValue.path(str(export.readme)),
-    })
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(export.out_dir)),
+            "size": MetadataValue.int(sum(t.size_bytes for t in export.tables)),
+            "tables": MetadataValue.md(
+                markdown_table([{"file": t.path.name, "rows": t.rows, "bytes": t.size_bytes} for t in export.tables])
+            ),
+            "descriptions_from": MetadataValue.text(export.descriptions_from),
+            "readme": MetadataValue.path(str(export.readme)),
+        }
+    )
 
 
 @asset(

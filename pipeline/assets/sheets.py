@@ -67,19 +67,34 @@ def extracted_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
             context.log.error(year.describe())
             continue
         context.log.info(year.describe())
-        summary.append({"fiscal_year": year.fiscal_year, "rows": year.landed.rows, "file": year.landed.used_file,
-                        "read": year.read, "quarantined": len(year.landed.problems), "note": year.landed.note})
+        summary.append(
+            {
+                "fiscal_year": year.fiscal_year,
+                "rows": year.landed.rows,
+                "file": year.landed.used_file,
+                "read": year.read,
+                "quarantined": len(year.landed.problems),
+                "note": year.landed.note,
+            }
+        )
     if extraction.failures:
-        raise Failure("some fiscal years could not be extracted:\n" + "\n".join(year.describe() for year in extraction.failures),
-                      metadata={"landed": MetadataValue.md(markdown_table(summary))})
-    return MaterializeResult(metadata={
-        "years": MetadataValue.md(markdown_table(summary)),
-        "rows": sum(item["rows"] for item in summary),
-        "files_read": sum(len(year.files) for year in extraction.years if year.read),
-        "source_files": MetadataValue.json(
-            {str(year.fiscal_year): [{"name": f.path.name, "sha256": f.sha256} for f in year.files] for year in extraction.years}
-        ),
-    })
+        raise Failure(
+            "some fiscal years could not be extracted:\n" + "\n".join(year.describe() for year in extraction.failures),
+            metadata={"landed": MetadataValue.md(markdown_table(summary))},
+        )
+    return MaterializeResult(
+        metadata={
+            "years": MetadataValue.md(markdown_table(summary)),
+            "rows": sum(item["rows"] for item in summary),
+            "files_read": sum(len(year.files) for year in extraction.years if year.read),
+            "source_files": MetadataValue.json(
+                {
+                    str(year.fiscal_year): [{"name": f.path.name, "sha256": f.sha256} for f in year.files]
+                    for year in extraction.years
+                }
+            ),
+        }
+    )
 
 
 @asset(
@@ -96,10 +111,16 @@ def extracted_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
         "moves the file into place."
     ),
     check_specs=[
-        AssetCheckSpec("every_sheet_file_loaded", asset=RAW_SHEET_ROWS,
-                       description="Every file in raw/ was read into the warehouse (or is a duplicate of one that was)."),
-        AssetCheckSpec("no_quarantined_rows", asset=RAW_SHEET_ROWS,
-                       description="No sheet row was quarantined as unreadable, and no sheet has numbering gaps."),
+        AssetCheckSpec(
+            "every_sheet_file_loaded",
+            asset=RAW_SHEET_ROWS,
+            description="Every file in raw/ was read into the warehouse (or is a duplicate of one that was).",
+        ),
+        AssetCheckSpec(
+            "no_quarantined_rows",
+            asset=RAW_SHEET_ROWS,
+            description="No sheet row was quarantined as unreadable, and no sheet has numbering gaps.",
+        ),
     ],
 )
 def raw_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
@@ -111,9 +132,15 @@ def raw_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
             raise Failure("no fiscal year could be loaded:\n" + "\n".join(f"{r['file']}: {r['message']}" for r in plan.report))
         build_path = settings.build_path()
         warehouse.start_build(build_path)
-        count = warehouse.load_raw_rows(build_path, [landed_path(landing_dir, year) for year in plan.years], plan,
-                                        build_inputs.current(settings.raw_dir(), files))
-        per_year = warehouse.query_records(build_path, "select fiscal_year, count(*) as rows from raw.sheet_rows group by 1 order by 1")
+        count = warehouse.load_raw_rows(
+            build_path,
+            [landed_path(landing_dir, year) for year in plan.years],
+            plan,
+            build_inputs.current(settings.raw_dir(), files),
+        )
+        per_year = warehouse.query_records(
+            build_path, "select fiscal_year, count(*) as rows from raw.sheet_rows group by 1 order by 1"
+        )
         preview = warehouse.query_records(
             build_path,
             "select fiscal_year, initiative_no, sub_row, initiative_name, achievement_code, contribution_code, bureau "
@@ -139,10 +166,15 @@ def raw_sheet_rows(context: AssetExecutionContext) -> MaterializeResult:
                 check_name="no_quarantined_rows",
                 passed=not plan.quarantine,
                 severity=AssetCheckSeverity.ERROR,
-                metadata={"quarantined": len(plan.quarantine),
-                          "rows": MetadataValue.md(markdown_table(
-                              [{k: q[k] for k in ("fiscal_year", "source_file", "page", "row", "reason")} for q in plan.quarantine],
-                              max_cell=200))},
+                metadata={
+                    "quarantined": len(plan.quarantine),
+                    "rows": MetadataValue.md(
+                        markdown_table(
+                            [{k: q[k] for k in ("fiscal_year", "source_file", "page", "row", "reason")} for q in plan.quarantine],
+                            max_cell=200,
+                        )
+                    ),
+                },
             ),
         ],
     )

@@ -65,8 +65,9 @@ def warehouse_models(context: AssetExecutionContext, build_lock: WarehouseBuildL
     dbt = _DbtThread(args)
     for raw_event in dbt:
         event = DbtCoreCliEventMessage(raw_event=raw_event, event_history_metadata={})
-        for dagster_event in event.to_default_asset_events(manifest=manifest, dagster_dbt_translator=dbt_translator,
-                                                          context=context, project=project):
+        for dagster_event in event.to_default_asset_events(
+            manifest=manifest, dagster_dbt_translator=dbt_translator, context=context, project=project
+        ):
             if isinstance(dagster_event, Output):
                 outputs.append(dagster_event)
             else:
@@ -75,8 +76,10 @@ def warehouse_models(context: AssetExecutionContext, build_lock: WarehouseBuildL
                 timings.detail("Dagster recording dbt's check results", time.perf_counter() - recording)
     outcome = dbt.outcome
     timings.add("dbt start-up (what was not done before the landing was)", outcome.startup_s)
-    timings.add("dbt nodes (models, seeds, tests), their check results recorded meanwhile",
-                time.perf_counter() - started - outcome.startup_s)
+    timings.add(
+        "dbt nodes (models, seeds, tests), their check results recorded meanwhile",
+        time.perf_counter() - started - outcome.startup_s,
+    )
     for kind, seconds in outcome.node_seconds.items():
         timings.detail(f"dbt {kind}s", seconds)
     # dbt holds the build file while it runs, so the tables are read once it has finished.
@@ -89,8 +92,10 @@ def warehouse_models(context: AssetExecutionContext, build_lock: WarehouseBuildL
         if outcome.exception is not None:
             print(f"dbt stopped: {outcome.exception}", flush=True)  # into the build's log, where the CLI points
         messages = [*outcome.errors, *([str(outcome.exception)] if outcome.exception else [])]
-        raise Failure(description="dbt build failed:\n" + "\n".join(messages),
-                      metadata={"dbt_log": MetadataValue.path(str(settings.dbt_target_dir() / "dbt.log"))})
+        raise Failure(
+            description="dbt build failed:\n" + "\n".join(messages),
+            metadata={"dbt_log": MetadataValue.path(str(settings.dbt_target_dir() / "dbt.log"))},
+        )
 
 
 def _selection(context: AssetExecutionContext, manifest: Mapping[str, Any], dbt_translator: DagsterDbtTranslator) -> list[str]:
@@ -146,7 +151,9 @@ def _table_metadata(keys: list[AssetKey]) -> list[dict]:
     queried: its rows are its query's, which for the heavy intermediate views means running it again."""
     out = []
     with duckdb.connect(str(settings.build_path()), read_only=True) as con:
-        tables = {f"{schema}.{name}" for schema, name in con.execute("select schema_name, table_name from duckdb_tables()").fetchall()}
+        tables = {
+            f"{schema}.{name}" for schema, name in con.execute("select schema_name, table_name from duckdb_tables()").fetchall()
+        }
         for relation in (".".join(key.path) for key in keys):
             if relation not in tables:
                 out.append({"materialized": "view"})
