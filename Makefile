@@ -12,7 +12,7 @@ DUCKDB1 := $(TOOLS)/duckdb1
 NODE_CLIENT := $(TOOLS)/node
 DUCKDB_NODE_API := 1.5.6-r.1
 
-.PHONY: install run test docs ui bench system-deps clean
+.PHONY: install run test lint docs ui bench system-deps clean
 
 # uv itself comes from PyPI into .tools/, so nothing but python3 is needed up front.
 $(UV):
@@ -53,7 +53,13 @@ $(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API): | system-deps
 	npm install --prefix $(NODE_CLIENT) --no-save --no-package-lock --no-audit --no-fund --loglevel=error "@duckdb/node-api@$(DUCKDB_NODE_API)"
 	touch $@
 
-test: install system-deps $(DUCKDB1)/.installed $(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API)
+# Style: ruff (rules and format in pyproject.toml) over the Python, sqlfluff (.sqlfluff) over the dbt SQL.
+lint: install
+	$(VENV)/bin/ruff check pipeline tests bench
+	$(VENV)/bin/ruff format --check pipeline tests bench
+	$(VENV)/bin/sqlfluff lint --processes 0 dbt_project/models dbt_project/tests
+
+test: lint system-deps $(DUCKDB1)/.installed $(NODE_CLIENT)/.installed-$(DUCKDB_NODE_API)
 	$(PY) -m pytest -q
 
 # `make ui PORT=3001` for another port.
