@@ -268,26 +268,15 @@ part_links as (
 
 links_so_far as (
 
+    {%- for links in ['manual_links', 'one_to_one_links', 'part_links'] %}
+    {{ 'union all' if not loop.first }}
     select
         from_year,
         to_year,
         from_initiative_year_id,
         to_initiative_year_id
-    from manual_links
-    union all
-    select
-        from_year,
-        to_year,
-        from_initiative_year_id,
-        to_initiative_year_id
-    from one_to_one_links
-    union all
-    select
-        from_year,
-        to_year,
-        from_initiative_year_id,
-        to_initiative_year_id
-    from part_links
+    from {{ links }}
+    {%- endfor %}
 
 ),
 
@@ -491,6 +480,8 @@ with_candidates as (
 
 evidence as (
 
+    {%- for pairs in ['scored', 'gap_scored'] %}
+    {{ 'union all' if not loop.first }}
     select
         from_initiative_year_id,
         to_initiative_year_id,
@@ -501,21 +492,8 @@ evidence as (
         shared_kpi_metrics,
         match_score,
         same_policy_area
-    from scored
-
-    union all
-
-    select
-        from_initiative_year_id,
-        to_initiative_year_id,
-        name_similarity,
-        description_similarity,
-        shared_projects,
-        shared_bureaus,
-        shared_kpi_metrics,
-        match_score,
-        same_policy_area
-    from gap_scored
+    from {{ pairs }}
+    {%- endfor %}
 
 ),
 

@@ -312,6 +312,8 @@ crosswalk as (
 
 evidence as (
 
+    {%- for pairs in ['candidates', 'gap_candidates'] %}
+    {{ 'union all' if not loop.first }}
     select
         from_year,
         to_year,
@@ -319,16 +321,8 @@ evidence as (
         to_name_key,
         name_similarity,
         shared_initiatives
-    from candidates
-    union all
-    select
-        from_year,
-        to_year,
-        from_name_key,
-        to_name_key,
-        name_similarity,
-        shared_initiatives
-    from gap_candidates
+    from {{ pairs }}
+    {%- endfor %}
 
 ),
 
