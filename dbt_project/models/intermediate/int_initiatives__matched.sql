@@ -298,29 +298,52 @@ unlinked as (
 
 ),
 
-gap_pairs as (
+gap_open_pairs as (
 
     -- an initiative without predecessor in the previous sheet year, against the initiatives of earlier
-    -- years that ended there; and the pairs the seed links across a gap
+    -- years that ended there; and the pairs the seed links across a gap. Keys only: the evidence is
+    -- weighed for these pairs alone, never for every pair of years a gap apart
     select
         gaps.from_year,
         gaps.to_year,
-        {{ initiative_pair_evidence('from_side', 'to_side') }}
+        from_side.initiative_year_id as from_initiative_year_id,
+        to_side.initiative_year_id as to_initiative_year_id
 
     from ({{ sheet_year_gap_pairs('sheet_rows') }}) as gaps
-    inner join initiative_years as from_side
+    inner join ended as from_side
         on gaps.from_year = from_side.fiscal_year
-    inner join initiative_years as to_side
+    inner join unlinked as to_side
         on gaps.to_year = to_side.fiscal_year
-    where (
-        from_side.initiative_year_id in (select initiative_year_id from ended)
-        and to_side.initiative_year_id in (select initiative_year_id from unlinked)
-        and {{ left_to_the_rules('manual_decisions', 'gaps.from_year', 'from_side.initiative_year_id', 'gaps.to_year',
-                'to_side.initiative_year_id', 'from_initiative_year_id', 'to_initiative_year_id') }}
-    )
-    or (from_side.initiative_year_id, to_side.initiative_year_id) in (
-        select (from_initiative_year_id, to_initiative_year_id) from manual_links
-    )
+    where {{ left_to_the_rules('manual_decisions', 'gaps.from_year', 'from_side.initiative_year_id', 'gaps.to_year',
+        'to_side.initiative_year_id', 'from_initiative_year_id', 'to_initiative_year_id') }}
+
+    union
+
+    select
+        manual_links.from_year,
+        manual_links.to_year,
+        manual_links.from_initiative_year_id,
+        manual_links.to_initiative_year_id
+
+    from manual_links
+    inner join ({{ sheet_year_gap_pairs('sheet_rows') }}) as gaps
+        on manual_links.from_year = gaps.from_year
+            and manual_links.to_year = gaps.to_year
+
+),
+
+gap_pairs as (
+
+    select
+        gap_open_pairs.from_year,
+        gap_open_pairs.to_year,
+        {{ initiative_pair_evidence('from_side', 'to_side') }}
+
+    from gap_open_pairs
+    inner join initiative_years as from_side
+        on gap_open_pairs.from_initiative_year_id = from_side.initiative_year_id
+    inner join initiative_years as to_side
+        on gap_open_pairs.to_initiative_year_id = to_side.initiative_year_id
 
 ),
 
