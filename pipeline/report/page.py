@@ -9,11 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from html import escape
 
 from pipeline.report import charts
-from pipeline.report.data import BelowTargetRow, InitiativeChange, KpiRow, ReportData, TrendRow, bilingual
+from pipeline.report.data import BelowTargetRow, InitiativeChange, KpiRow, ReportData, TrendRow
+from pipeline.report.formats import bilingual_html, joined, number, percent, points
+from pipeline.report.style import CSS
 
 TITLE_JA = "川崎市国際施策推進プラン 進行管理シート レポート"
 TITLE_EN = "Kawasaki City International Policy Promotion Plan — progress report"
@@ -32,49 +33,6 @@ STATUS_LABELS = {
     "actual not attributable": ("実績を目標に対応付けられない", "actual not attributable"),
     "no actual stated": ("実績の記載なし", "no actual stated"),
 }
-
-FONT_STACK = (
-    '"IPAexGothic", "IPAGothic", "Noto Sans CJK JP", "Noto Sans JP", "Source Han Sans JP", '
-    '"Hiragino Sans", "Hiragino Kaku Gothic ProN", "Yu Gothic", "Meiryo", sans-serif'
-)
-
-CSS = """
-:root { color-scheme: light; }
-body { font-family: {font}; margin: 0; color: #222; background: #fff; line-height: 1.55; font-size: 15px; }
-header, main, footer { max-width: 1180px; margin: 0 auto; padding: 0 24px; }
-header { padding-top: 20px; border-bottom: 3px solid #1b6ca8; }
-h1 { font-size: 24px; margin: 0 0 4px; }
-h2 { font-size: 20px; margin: 36px 0 8px; border-left: 6px solid #1b6ca8; padding-left: 10px; }
-h3 { font-size: 16px; margin: 20px 0 6px; }
-.en { color: #555; font-weight: normal; margin-left: .6em; font-size: .85em; }
-.meta { color: #555; margin: 0 0 12px; }
-nav { margin: 10px 0 14px; font-size: 14px; }
-nav a { margin-right: 1.2em; color: #1b6ca8; text-decoration: none; }
-.cards { display: flex; flex-wrap: wrap; gap: 12px; margin: 16px 0; }
-.card { border: 1px solid #d0d7de; border-radius: 6px; padding: 10px 14px; min-width: 150px; }
-.card .value { font-size: 26px; font-weight: bold; }
-.card .label { font-size: 13px; color: #444; }
-figure { margin: 12px 0; }
-svg.chart { display: block; width: 100%; height: auto; max-width: 1100px; }
-svg.chart text { font-family: {font}; }
-figcaption { font-size: 13px; color: #555; }
-table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
-th, td { border: 1px solid #d0d7de; padding: 4px 8px; vertical-align: top; text-align: left; }
-th { background: #f3f6f9; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-td.reason { max-width: 520px; }
-td.grade { min-width: 9em; }
-.badge { display: inline-block; font-size: 11px; padding: 0 6px; border-radius: 8px; white-space: nowrap;
-         background: #b2182b; color: #fff; }
-.status-met { color: #1a7837; font-weight: bold; }
-.up { color: #1a7837; }
-.down { color: #b2182b; }
-.note { color: #555; font-size: 13px; }
-.status-not-met { color: #b2182b; font-weight: bold; }
-details { margin: 6px 0 14px; }
-summary { cursor: pointer; color: #1b6ca8; }
-footer { margin-top: 40px; padding-bottom: 30px; border-top: 1px solid #d0d7de; font-size: 13px; color: #555; }
-""".replace("{font}", FONT_STACK)
 
 
 @dataclass(frozen=True)
@@ -146,7 +104,7 @@ def _summary(data: ReportData) -> Section:
         (str(plan.evaluation_rows if plan else 0), "評価行 evaluation rows"),
         (str(data.initiatives.get(latest.fiscal_year, 0)), "取組 initiatives"),
         (
-            _percent(share) + (f" ({_points(change)})" if change is not None else ""),
+            percent(share) + (f" ({points(change)})" if change is not None else ""),
             "目標どおり以上（達成度1–3） on or above target",
         ),
         (str(plan.below_target_rows if plan else 0), "目標を下回った（達成度4–5） below target"),
@@ -193,11 +151,11 @@ def _trend_table(rows: Sequence[TrendRow]) -> str:
         "<th>目標どおり以上 on or above target</th><th>前年差 change</th></tr>"
     )
     body = "".join(
-        f"<tr><td>{r.fiscal_year}</td><td>{_bilingual(r.label_ja, r.label_en)}</td>"
+        f"<tr><td>{r.fiscal_year}</td><td>{bilingual_html(r.label_ja, r.label_en)}</td>"
         f'<td class="num">{r.evaluation_rows}</td>'
         + "".join(f'<td class="num">{n}</td>' for n in r.grade_rows)
-        + f'<td class="num">{_percent(r.share_on_or_above_target)}</td>'
-        f'<td class="num">{_points(r.change_share_on_or_above_target)}</td></tr>'
+        + f'<td class="num">{percent(r.share_on_or_above_target)}</td>'
+        f'<td class="num">{points(r.change_share_on_or_above_target)}</td></tr>'
         for r in rows
     )
     return f"<table>{head}{body}</table>"
@@ -247,15 +205,15 @@ def _bureaus_across_years(data: ReportData) -> str:
             r = cells.get(year.fiscal_year)
             tds.append(
                 f'<td class="num" data-year="{year.fiscal_year}">'
-                + (f'{_percent(r.share_on_or_above_target)}<br><span class="en">{r.evaluation_rows} 行 rows</span>' if r else "")
+                + (f'{percent(r.share_on_or_above_target)}<br><span class="en">{r.evaluation_rows} 行 rows</span>' if r else "")
                 + "</td>"
             )
             if i:
                 change = r.change_share_on_or_above_target if r else None
                 css = "" if not change else " up" if change > 0 else " down"
-                tds.append(f'<td class="num change{css}" data-year="{year.fiscal_year}">{_points(change) if r else ""}</td>')
+                tds.append(f'<td class="num change{css}" data-year="{year.fiscal_year}">{points(change) if r else ""}</td>')
         body.append(
-            f'<tr data-bureau="{escape(group_id)}"><td>{_bilingual(label.label_ja, label.label_en)}</td>{"".join(tds)}</tr>'
+            f'<tr data-bureau="{escape(group_id)}"><td>{bilingual_html(label.label_ja, label.label_en)}</td>{"".join(tds)}</tr>'
         )
     intro = (
         "<p>担当局・区役所ごとの、年度別の目標どおり以上（達成度1–3）の割合と前年差（ポイント）。組織改正で名称が変わった局は"
@@ -313,10 +271,10 @@ def _below_target_table(rows: Sequence[BelowTargetRow], grades: dict) -> str:
         badge = ' <span class="badge">2年連続 2 years running</span>' if r.below_previous_year else ""
         body.append(
             f'<tr><td class="num">{r.initiative_no}</td><td>{escape(r.initiative_name)}{badge}</td>'
-            f"<td>{escape(_joined(r.project_name))}</td>"
-            f"<td>{_bilingual(r.bureau_ja, r.bureau_en)}</td>"
+            f"<td>{escape(joined(r.project_name))}</td>"
+            f"<td>{bilingual_html(r.bureau_ja, r.bureau_en)}</td>"
             f'<td class="grade">{grade_text}</td><td>{escape(r.contribution_code or "")}</td>'
-            f'<td class="reason">{escape(_joined(r.reason))}</td></tr>'
+            f'<td class="reason">{escape(joined(r.reason))}</td></tr>'
         )
     return f"<table>{head}{''.join(body)}</table>"
 
@@ -360,10 +318,10 @@ def _kpi_trend(data: ReportData) -> str:
             "<th>達成 met</th><th>達成率 share met</th><th>前年差 change</th></tr>"
         )
         body = "".join(
-            f"<tr><td>{r.fiscal_year}</td><td>{_bilingual(r.label_ja, r.label_en)}</td>"
+            f"<tr><td>{r.fiscal_year}</td><td>{bilingual_html(r.label_ja, r.label_en)}</td>"
             f'<td class="num">{r.kpi_targets}</td><td class="num">{r.kpi_targets_with_actual}</td>'
-            f'<td class="num">{r.kpi_targets_met}</td><td class="num">{_percent(r.share_kpis_met)}</td>'
-            f'<td class="num">{_points(r.change_share_kpis_met)}</td></tr>'
+            f'<td class="num">{r.kpi_targets_met}</td><td class="num">{percent(r.share_kpis_met)}</td>'
+            f'<td class="num">{points(r.change_share_kpis_met)}</td></tr>'
             for r in rows
         )
         return f'<table class="kpi-trend">{head}{body}</table>'
@@ -407,13 +365,13 @@ def _kpi_table(rows: Iterable[KpiRow]) -> str:
     for k in rows:
         ja, en = STATUS_LABELS.get(k.attainment_status, (k.attainment_status, ""))
         css = {"met": "status-met", "not met": "status-not-met"}.get(k.attainment_status, "")
-        actual = _number(k.actual_value, k.unit) + ("（見込 estimate）" if k.actual_is_estimate else "")
-        quoted = f'<br><span class="en">「{escape(_joined(k.actual_text))}」</span>' if k.actual_text else ""
+        actual = number(k.actual_value, k.unit) + ("（見込 estimate）" if k.actual_is_estimate else "")
+        quoted = f'<br><span class="en">「{escape(joined(k.actual_text))}」</span>' if k.actual_text else ""
         stated = '<br><span class="en">実績欄の目標 stated in the results</span>' if k.target_source == "results" else ""
         body.append(
             f'<tr><td class="num">{k.initiative_no}</td><td>{escape(k.initiative_name)}</td>'
-            f"<td>{escape(_joined(k.target_text))}{stated}</td><td>{escape(actual)}{quoted}</td>"
-            f'<td class="num">{_percent(k.attainment_ratio)}</td>'
+            f"<td>{escape(joined(k.target_text))}{stated}</td><td>{escape(actual)}{quoted}</td>"
+            f'<td class="num">{percent(k.attainment_ratio)}</td>'
             f'<td class="{css}">{escape(ja)}<br><span class="en">{escape(en)}</span></td></tr>'
         )
     return f"<table>{head}{''.join(body)}</table>"
@@ -461,15 +419,6 @@ def _changes_table(changes: Sequence[InitiativeChange]) -> str:
     return f"<table>{head}{body}</table>"
 
 
-# ------------------------------------------------------------------------------------------ formats
-
-
-def _bilingual(ja: str | None, en: str | None) -> str:
-    """Japanese, with the English below it where there is one."""
-    first, *rest = bilingual(ja, en)
-    return escape(first) + "".join(f'<br><span class="en">{escape(part)}</span>' for part in rest)
-
-
 def _latest_first(row: TrendRow) -> tuple:
     """Trend rows newest year first, the whole plan before its groups."""
     return -row.fiscal_year, row.grouping != "plan", row.group_id
@@ -477,24 +426,3 @@ def _latest_first(row: TrendRow) -> tuple:
 
 def _plan_row(trend: Sequence[TrendRow], year: int) -> TrendRow | None:
     return next((r for r in trend if r.fiscal_year == year and r.grouping == "plan"), None)
-
-
-def _percent(value: float | None) -> str:
-    return "—" if value is None else f"{value:.1%}"
-
-
-def _points(value: float | None) -> str:
-    """A change of a share, in percentage points."""
-    return "—" if value is None else f"{value * 100:+.1f} pt"
-
-
-def _number(value: Decimal | None, unit: str | None) -> str:
-    if value is None:
-        return "—"
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    return f"{text} {unit}" if unit else text
-
-
-def _joined(text: str | None) -> str:
-    """A sheet text with its hard line wraps joined (cells wrap mid-word)."""
-    return "".join(line.strip() for line in (text or "").splitlines())
