@@ -7,6 +7,8 @@
     "Identity" → "Bureaus". The rules read the initiatives the names report on: `next` compares
     consecutive sheet years, `gap` a name without predecessor in the previous sheet year against the
     names of earlier years that ended there.
+    One model, long, because its CTEs are the rules in the order they apply: each takes what the ones
+    before it left open, so a part apart from the others could not be read or tested alone.
 -#}
 {%- set greedy_rounds = 4 -%}
 

@@ -6,6 +6,8 @@
     without a link (new, dropped), with the evidence. int_initiatives__identified follows the links that
     carry the key. The rules, their order, the scores and thresholds (vars initiative_min_*):
     docs/warehouse.md, "Identity" → "Initiatives". A table, so that the pairs' evidence is computed once.
+    One model, long, because its CTEs are the rules in the order they apply: each takes what the ones
+    before it left open, so a part apart from the others could not be read or tested alone.
 -#}
 {#- Greedy best-first is computed as rounds of mutual best choices; the same result, as long as the
     rounds suffice (assert_initiative_matching_is_greedy_complete checks that none is left). -#}
