@@ -133,10 +133,14 @@ def read_page(page: Page, source_file: str, header: Header | None = None) -> Pag
             continue
         row = GridRow(page.page_number, {name: table.field_cell(page.page_number, band, cols) for name, cols in columns.items()})
         # A section row's text starts at the table's left, where a grid row has its number and
-        # name; the grades, which every grid row has, tell a row cut by a page break from one.
+        # name; the grades, which every grid row has, tell a row cut by a page break from one. Its
+        # text is one cell's, or one line run across unmerged cells: the tail of a cut row has lines
+        # in several cells, any of which may start like a section title (a 「③…」 list item).
         starts_left = grid.column_at(min(char.x0 for char in printed)) <= columns["initiative_name"][-1]
         graded = any(grades(row.cells["achievement_code"].lines, row.cells["contribution_code"].lines))
-        section = _section(page.page_number, band_chars) if starts_left and not graded else None
+        one_text = sum(any(not c.text.isspace() for c in table.chars[i]) for i in grid.band_cells(band)) == 1
+        one_line = len(list(lines_of(printed))) == 1
+        section = _section(page.page_number, band_chars) if starts_left and not graded and (one_text or one_line) else None
         rows.append(section or row)
     return PageTable(page.page_number, title, tuple(rows), has_text, header)
 
