@@ -184,23 +184,24 @@ def _ward_restarts(run: list[int], rows: list[PrintedRow]) -> list[int]:
     ]
 
 
-def _choose_cuts(runs, extra, restarts, rows, printed_after) -> dict[int, list[int]] | None:
+def _choose_cuts(runs, extra, restarts, rows, fragments_before) -> dict[int, list[int]] | None:
     """Where the runs split into ``extra`` more initiatives than there are runs; None where the
     print does not single out one split."""
     if extra < 0:
         return None
     if extra == 0:
         return {}
+    # A part of one row is no initiative: a single row is printed with its merged cells.
     if sum(len(cuts) for cuts in restarts.values()) == extra and all(
         b - a >= 2 for run in runs for a, b in itertools.pairwise((0, *restarts[id(run)], len(run)))
     ):
         return restarts
-    if len(runs) == 1 and (cuts := _only_cuts(runs[0], extra, rows, printed_after)) is not None:
+    if len(runs) == 1 and (cuts := _only_cuts(runs[0], extra, rows, fragments_before)) is not None:
         return {id(runs[0]): cuts}
     return None
 
 
-def _only_cuts(run: list[int], extra: int, rows: list[PrintedRow], printed_after: set[int]) -> list[int] | None:
+def _only_cuts(run: list[int], extra: int, rows: list[PrintedRow], fragments_before: set[int]) -> list[int] | None:
     """The one cut of a run into ``extra`` + 1 initiatives of two rows or more (one row would have
     been printed with its merged cells) that each lie in one section and list a ward at most once,
     in whatever order; None if there are several or none. Merged cells printed between two rows do
@@ -208,7 +209,9 @@ def _only_cuts(run: list[int], extra: int, rows: list[PrintedRow], printed_after
     if 2 * (extra + 1) > len(run):
         return None
     wards = [rows[i].ward_order for i in run]
-    section_before = [rows[i].boundary_before and i not in printed_after for i in run]
+    # Only a boundary without merged cells is surely a section (one with both is missed: that can
+    # refuse a year, never misread it).
+    section_before = [rows[i].boundary_before and i not in fragments_before for i in run]
     # ends[a]: rows a:b are in one section with no ward twice for every b up to ends[a]
     ends = []
     for a in range(len(run)):
