@@ -7,8 +7,11 @@ initiative's rows come out bare (*orphans*) and its merged cells come out later 
 - Numbers. Rows printed with a number anchor the sequence (initiatives are numbered 1, 2, … in sheet
   order). Between two anchors, the missing numbers go in order to the unnumbered rows and the runs
   of orphans that lie there. A run that must hold more than one initiative is cut where the ward
-  order starts again (ward-level initiatives list the seven wards in a fixed order), else where
-  something was printed between its rows, else where its rows best match the fragments after it.
+  order starts again (ward-level initiatives list the seven wards in a fixed order), else at the
+  only cut into initiatives of two rows or more (a single row prints its merged cells with it),
+  each in one section with no ward twice. Where that is not one cut, the year is refused: the
+  rows' wording cannot tell neighbouring initiatives apart reliably, and a misread row is worse
+  than no row.
 - Fragments. Merged cells are printed after an initiative's first row, so a fragment can belong
   only to an orphan initiative printed before it. A fragment with a number goes to that initiative;
   the others go to the waiting initiative whose rows share the most of their wording (character
@@ -73,7 +76,7 @@ class ResolvedRow:
 def resolve(rows: list[PrintedRow], fragments: list[Fragment], source: str) -> list[ResolvedRow]:
     """The initiative of every row, in row order; SheetError where the print leaves it undecidable."""
     wording = _Wording([row for row in rows if row.name is None])
-    initiatives = _number(rows, fragments, wording, source)
+    initiatives = _number(rows, fragments, source)
     _attach_fragments(initiatives, rows, fragments, wording, source)
     resolved: dict[int, ResolvedRow] = {}
     for initiative in initiatives:
@@ -95,6 +98,10 @@ def resolve(rows: list[PrintedRow], fragments: list[Fragment], source: str) -> l
     return [resolved[i] for i in range(len(rows))]
 
 
+# Numbers are read as consecutive; where the print contradicts that, a skipped number may be why.
+NUMBER_SKIPPED = "(or the sheet skips an initiative number); read this year from its PDF"
+
+
 # --- numbering --------------------------------------------------------------------------------
 
 
@@ -109,7 +116,7 @@ def _units(rows: list[PrintedRow]) -> list[list[int]]:
     return units
 
 
-def _number(rows: list[PrintedRow], fragments: list[Fragment], wording: _Wording, source: str) -> list[Initiative]:
+def _number(rows: list[PrintedRow], fragments: list[Fragment], source: str) -> list[Initiative]:
     units = _units(rows)
     anchors = [i for i, unit in enumerate(units) if rows[unit[0]].number is not None]
     numbers = [rows[units[i][0]].number for i in anchors]
@@ -127,7 +134,7 @@ def _number(rows: list[PrintedRow], fragments: list[Fragment], wording: _Wording
         if between:
             first = rows[units[left][0]].number + 1 if left >= 0 else 1
             last = rows[units[right][0]].number - 1 if right < len(units) else None
-            initiatives.extend(_number_gap(between, first, last, rows, fragments, wording, source))
+            initiatives.extend(_number_gap(between, first, last, rows, fragments, source))
     return initiatives
 
 
@@ -137,7 +144,6 @@ def _number_gap(
     last: int | None,
     rows: list[PrintedRow],
     fragments: list[Fragment],
-    wording: _Wording,
     source: str,
 ) -> list[Initiative]:
     """Initiatives for the unnumbered units between two printed numbers (``last`` None: open end)."""
@@ -148,12 +154,14 @@ def _number_gap(
         cuts = restarts
     else:
         extra = (last - first + 1) - len(between)
-        cuts = _choose_cuts(runs, extra, restarts, rows, fragments, wording)
+        cuts = _choose_cuts(runs, extra, restarts, rows, {f.after_row for f in fragments})
         if cuts is None:
             raise SheetError(
                 source,
-                f"cannot tell which of the rows printed without their merged cells belong to which of the "
-                f"initiatives {first}–{last}",
+                f"cannot tell which of the rows at lines {rows[between[0][0]].line}–{rows[between[-1][-1]].line} "
+                f"belong to which of the initiatives {first}–{last}: they are printed without their merged cells "
+                f"(取組名, 取組の内容, 令和N年度の取組内容), and neither the sections, the wards nor the rows' "
+                f"count divides them one way {NUMBER_SKIPPED}",
                 row=f"at line {rows[between[0][0]].line}",
             )
     initiatives: list[Initiative] = []
@@ -176,36 +184,57 @@ def _ward_restarts(run: list[int], rows: list[PrintedRow]) -> list[int]:
     ]
 
 
-def _choose_cuts(runs, extra, restarts, rows, fragments, wording) -> dict[int, list[int]] | None:
-    """Where the runs split into ``extra`` more initiatives than there are runs."""
+def _choose_cuts(runs, extra, restarts, rows, fragments_before) -> dict[int, list[int]] | None:
+    """Where the runs split into ``extra`` more initiatives than there are runs; None where the
+    print does not single out one split."""
     if extra < 0:
         return None
     if extra == 0:
         return {}
-    if sum(len(cuts) for cuts in restarts.values()) == extra:
+    # A part of one row is no initiative: a single row is printed with its merged cells.
+    if sum(len(cuts) for cuts in restarts.values()) == extra and all(
+        b - a >= 2 for run in runs for a, b in itertools.pairwise((0, *restarts[id(run)], len(run)))
+    ):
         return restarts
-    breaks = {
-        id(run): sorted(set(restarts[id(run)]) | {k for k in range(1, len(run)) if rows[run[k]].boundary_before}) for run in runs
-    }
-    if sum(len(cuts) for cuts in breaks.values()) == extra:
-        return breaks
-    if len(runs) == 1:
-        return {id(runs[0]): _cuts_by_wording(runs[0], extra, rows, fragments, wording)}
+    if len(runs) == 1 and (cuts := _only_cuts(runs[0], extra, rows, fragments_before)) is not None:
+        return {id(runs[0]): cuts}
     return None
 
 
-def _cuts_by_wording(
-    run: list[int], extra: int, rows: list[PrintedRow], fragments: list[Fragment], wording: _Wording
-) -> list[int]:
-    """The cut of a run whose parts each best match one of the fragments printed after it."""
-    after = [f.text for f in fragments if f.after_row > run[0] and f.kind != "number"]
-    best, best_score = [], -1.0
-    for cuts in itertools.combinations(range(1, len(run)), extra):
-        parts = [" ".join(rows[i].own_text for i in run[a:b]) for a, b in zip((0, *cuts), (*cuts, len(run)))]
-        score = sum(max((s[p] for s in (wording.scores(text, parts) for text in after)), default=0.0) for p in range(len(parts)))
-        if score > best_score:
-            best, best_score = list(cuts), score
-    return best
+def _only_cuts(run: list[int], extra: int, rows: list[PrintedRow], fragments_before: set[int]) -> list[int] | None:
+    """The one cut of a run into ``extra`` + 1 initiatives of two rows or more (one row would have
+    been printed with its merged cells) that each lie in one section and list a ward at most once,
+    in whatever order; None if there are several or none. Merged cells printed between two rows do
+    not cut: a page end that falls inside an initiative prints them too."""
+    if 2 * (extra + 1) > len(run):
+        return None
+    wards = [rows[i].ward_order for i in run]
+    # Only a boundary without merged cells is surely a section (one with both is missed: that can
+    # refuse a year, never misread it).
+    section_before = [rows[i].boundary_before and i not in fragments_before for i in run]
+    # ends[a]: rows a:b are in one section with no ward twice for every b up to ends[a]
+    ends = []
+    for a in range(len(run)):
+        b = a + 1
+        while b < len(run) and not section_before[b] and (wards[b] is None or wards[b] not in wards[a:b]):
+            b += 1
+        ends.append(b)
+
+    def fits(a: int, b: int) -> bool:
+        return a + 2 <= b <= ends[a]
+
+    # ways[j][b]: in how many ways (counted up to 2) the first b rows cut into j initiatives
+    ways = [[1] + [0] * len(run)] + [[0] * (len(run) + 1) for _ in range(extra + 1)]
+    for j in range(1, extra + 2):
+        for b in range(1, len(run) + 1):
+            ways[j][b] = min(2, sum(ways[j - 1][a] for a in range(b) if fits(a, b)))
+    if ways[extra + 1][len(run)] != 1:
+        return None
+    cuts, b = [], len(run)
+    for j in range(extra + 1, 1, -1):
+        b = next(a for a in range(b) if ways[j - 1][a] and fits(a, b))
+        cuts.append(b)
+    return cuts[::-1]
 
 
 # --- fragments --------------------------------------------------------------------------------
@@ -229,7 +258,8 @@ def _attach_fragments(
             if initiative is None or initiative not in waiting:
                 raise SheetError(
                     source,
-                    f"a stray initiative number {fragment.number} that matches no multi-row initiative printed before it",
+                    f"a stray initiative number {fragment.number} that matches no multi-row initiative printed before "
+                    f"it {NUMBER_SKIPPED}",
                     row=f"at line {fragment.line}",
                 )
             if fragment.kind == "name":
