@@ -18,6 +18,8 @@ from tests.html_fixtures import BrowserLayout, write_browser_pdf
 LAYOUTS = {
     "b4_middle_mincho": BrowserLayout(page="B4 landscape", vertical_align="middle", font="IPAexMincho"),
     "a4_top_gothic": BrowserLayout(page="A4 landscape", vertical_align="top", font="IPAexGothic"),
+    # A break where the browser prints a cut cell's line across the table's bottom rule.
+    "a3_wide_220mm_middle_gothic": BrowserLayout(page="420mm 220mm", vertical_align="middle", font="IPAexGothic"),
 }
 
 

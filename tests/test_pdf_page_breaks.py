@@ -216,3 +216,11 @@ def test_a_cut_rows_tail_starting_like_a_section_title_stays_in_its_row(fy2022_s
     # topmost line: like a sub-area title, but with lines in other cells beside it.
     layout = replace(PRODUCERS[producer], page_size=A3_LANDSCAPE, split_rows=frozenset({(17, 1)}))
     _read_back(fy2022_sheet, layout, tmp_path / "cut_17.pdf")
+
+
+@pytest.mark.parametrize("producer", PRODUCERS)
+def test_a_page_that_starts_and_ends_inside_one_initiative_reads_back(excerpt: Sheet, tmp_path: Path, producer: str) -> None:
+    # The page holding 62's third and fourth rows has its merged columns cut at both ends: with no
+    # rules at the breaks, the rule between No. and 取組名 touches no other rule of the table.
+    layout = replace(PRODUCERS[producer], page_size=A3_LANDSCAPE, break_before=frozenset({(62, 3), (62, 5)}))
+    _read_back(excerpt, layout, tmp_path / "two_breaks.pdf")

@@ -82,16 +82,18 @@ class Grid:
 
     def assign(self, chars: list[Char]) -> tuple[list[list[Char]], list[Char]]:
         """Each character in the cell holding its centre; characters beside the table (a producer
-        letting text overflow its cell) go to the nearest cell of their band, so none is lost.
-        Characters above or below the table (title, footer) are returned apart."""
+        letting text overflow its cell) go to the nearest cell of their band, and a line printed
+        across the table's top or bottom rule (a browser cutting a row at the page end) to the band
+        at that rule, so none is lost. Characters wholly above or below the table (title, footer)
+        are returned apart."""
         found: list[list[Char]] = [[] for _ in self.spans]
         outside: list[Char] = []
         top, bottom = self.ys[0], self.ys[-1]
         for char in chars:
-            middle = char.middle
-            if not top <= middle <= bottom:
+            if char.bottom <= top or char.top >= bottom:
                 outside.append(char)
                 continue
+            middle = min(max(char.middle, top), bottom)
             band = min(bisect_right(self.ys, middle) - 1, self.band_count - 1)
             found[self._owner[band][self.column_at((char.x0 + char.x1) / 2)]].append(char)
         return found, outside
@@ -214,7 +216,19 @@ def _table_lines(segments: Sequence[Segment], across: tuple[float, float] | None
         return []
     main = max(structures, key=len)
     if across is None:
-        return main
+        # A column rule inside the table may touch no other rule: between two merged cells cut at
+        # both of a page's ends, under a header without a bottom rule. Vertical lines only: a
+        # horizontal one inside the table and apart from it is a text decoration (an underline).
+        left, right, top, bottom = min(_xs(main)), max(_xs(main)), min(_ys(main)), max(_ys(main))
+        return main + [
+            line
+            for group in structures
+            if group is not main
+            and all(left - SNAP <= x <= right + SNAP for x in _xs(group))
+            and all(top - SNAP <= y <= bottom + SNAP for y in _ys(group))
+            for line in group
+            if not line.horizontal
+        ]
     top, bottom = min(_ys(main)), max(_ys(main))
     return [line for group in structures if min(_ys(group)) < bottom and max(_ys(group)) > top for line in group]
 
