@@ -21,6 +21,9 @@ BUREAU_SUFFIXES = ("局", "本部", "役所", "支所", "室", "委員会", "セ
 # Punctuation that prose cells have and names never do.
 PROSE_PUNCTUATION = re.compile(r"[。、，,．.「」（）()・：:！!？?●∘○〇※]")
 
+# A cell of its own that marks a grade as not given: a dash, or words saying so.
+NO_GRADE_RE = re.compile(r"[-‐－−―ー—–]+|未評価|評価なし|評価対象外|対象外|該当なし")
+
 
 @dataclass
 class RowCells:
@@ -65,78 +68,122 @@ class Parser:
         if not anchors:
             raise SheetError(self.source, NO_ROWS)
         cursor = 0
-        for (ach_start, ach_end, achievement, ach_label), (con_start, con_end, contribution, con_label) in anchors:
-            between = self.pieces[cursor:ach_start]
+        for ach, con in anchors:
+            between = self.pieces[cursor : ach.start]
             if self.rows:
                 between = self._trailing_cells(between, self.rows[-1])
             row = self._leading_cells(between)
-            row.line = self.pieces[ach_start].line
-            row.achievement = achievement
-            row.results = self.pieces[ach_end:con_start]
-            row.contribution = contribution
-            row.unknown_grades = [label for label in (ach_label, con_label) if label]
+            row.line = self.pieces[ach.start].line
+            row.achievement = ach.code
+            row.results = self.pieces[ach.end : con.start]
+            row.contribution = con.code
+            row.unknown_grades = [grade.problem for grade in (ach, con) if grade.problem]
             self.rows.append(row)
-            cursor = con_end
+            cursor = con.end
         self._strays(self._trailing_cells(self.pieces[cursor:], self.rows[-1]))
         return self.rows, self.fragments
 
     # anchors
 
-    def _grade_anchors(self) -> list[tuple[tuple, tuple]]:
+    def _grade_anchors(self) -> list[tuple[_Grade, _Grade]]:
         """The grade cells of every row: a 達成度 grade, then the row's 貢献度 grade. In row order the
         two alternate; 達成度 grades in a run mean the export printed a page column by column, and
-        its cells cannot be put back into rows."""
-        anchors = []
-        i = 0
-        while (ach := self._find_grade(i, _ACHIEVEMENT)) is not None:
-            con = self._find_grade(ach[1], _CONTRIBUTION)
-            if con is None:
-                raise self.error(self.pieces[ach[0]], "a 達成度 grade without a 貢献度 grade after it")
-            run = [ach]
-            while (more := self._find_grade(run[-1][1], _ACHIEVEMENT)) is not None and more[0] < con[0]:
-                run.append(more)
-            if len(run) > 2:
-                raise self.error(
-                    self.pieces[ach[0]],
-                    (
-                        f"the export's cells are not in row order: {len(run)} 達成度 grades in a run before a 貢献度 grade "
-                        "(the tool that made it printed the page column by column); export the sheet again row by row, "
-                        "or use its PDF"
-                    ),
-                )
-            if len(run) == 2:
-                raise self.error(
-                    self.pieces[ach[0]],
-                    f"a 達成度 grade without a 貢献度 grade before the next one (line {self.pieces[run[1][0]].line})",
-                )
+        its cells cannot be put back into rows. Where a row's grade is no label (「－」), the
+        alternation has a hole, and the row's no-grade mark fills it."""
+        cells = self._grade_cells()
+        anchors: list[tuple[_Grade, _Grade]] = []
+        at, cursor = 0, 0
+        while at < len(cells):
+            ach = cells[at]
+            if ach.kind is _ACHIEVEMENT:
+                at += 1
+            else:
+                # The row's own cells end at its policy code, and its 達成度 comes after them.
+                code = max((i for i in self.codes if cursor <= i < ach.start), default=cursor)
+                ach = self._no_grade(_ACHIEVEMENT, code, ach.start, "a 貢献度 grade without a 達成度 grade before it")
+            con = cells[at] if at < len(cells) else None
+            if con is not None and con.kind is _CONTRIBUTION:
+                at += 1
+            else:
+                con = self._missing_contribution(ach, cells[at:])
             anchors.append((ach, con))
-            i = con[1]
+            cursor = con.end
         return anchors
 
-    def _find_grade(self, start: int, kind: _GradeKind) -> tuple | None:
-        """(first piece, end piece, code, unknown label) of the next grade cell of this kind.
+    def _missing_contribution(self, ach: _Grade, rest: list[_Grade]) -> _Grade:
+        """The no-grade mark that stands for a row's 貢献度, before the next row's policy code."""
+        if not rest:
+            return self._no_grade(_CONTRIBUTION, ach.end, len(self.pieces), "a 達成度 grade without a 貢献度 grade after it")
+        run = 1 + next((k for k, cell in enumerate(rest) if cell.kind is _CONTRIBUTION), len(rest))
+        if run > 2:
+            raise self.error(
+                self.pieces[ach.start],
+                (
+                    f"the export's cells are not in row order: {run} 達成度 grades in a run before a 貢献度 grade "
+                    "(the tool that made it printed the page column by column); export the sheet again row by row, "
+                    "or use its PDF"
+                ),
+            )
+        end = max((i for i in self.codes if ach.end <= i < rest[0].start), default=rest[0].start)
+        return self._no_grade(
+            _CONTRIBUTION,
+            ach.end,
+            end,
+            f"a 達成度 grade without a 貢献度 grade before the next one (line {self.pieces[rest[0].start].line})",
+        )
 
-        A label may wrap over lines. A cell that starts like a grade (「３．」) but is none of the
-        scale's labels still anchors its row, with no code and the problem noted, so the row is
-        quarantined rather than merged into its neighbours."""
-        for i in range(start, len(self.pieces)):
-            piece = self.pieces[i]
-            # A grade cell starts a block, shares a line, or at least wraps as narrow as a name.
-            if not kind.start.match(piece.text) or not (piece.gap or piece.joined or fits(piece, self.columns.name)):
-                continue
-            text = ""
-            for j in range(i, min(i + 4, len(self.pieces))):
-                text += layout.compact(self.pieces[j].text)
-                if text in kind.labels:
-                    return i, j + 1, kind.labels[text], None
-                if not any(label.startswith(text) for label in kind.labels):
-                    break
-            end = i + 1
-            while end < min(i + 3, len(self.pieces)) and not self.pieces[end].gap and fits(self.pieces[end], self.columns.name):
-                end += 1
-            label = layout.compact("".join(piece.text for piece in self.pieces[i:end]))
-            return i, end, None, layout.unknown_grade(kind.name, label, f" at line {piece.line}")
-        return None
+    def _no_grade(self, kind: _GradeKind, start: int, end: int, problem: str) -> _Grade:
+        """The one cell between ``start`` and ``end`` that marks a grade as not given; SheetError with
+        ``problem`` where there is none, or where there are several and either may be the grade."""
+        marks = [
+            i
+            for i in range(start, end)
+            if _starts_cell(self.pieces[i])
+            and NO_GRADE_RE.fullmatch(layout.compact(self.pieces[i].text))
+            and (i + 1 == len(self.pieces) or _starts_cell(self.pieces[i + 1]))
+        ]
+        if len(marks) != 1:
+            where = self.pieces[start] if start < len(self.pieces) else None
+            if marks:
+                problem += f" but {len(marks)} cells that may be its grade (「{self.pieces[marks[0]].text}」)"
+            raise self.error(where, problem)
+        mark = self.pieces[marks[0]]
+        return _Grade(marks[0], marks[0] + 1, kind, None, layout.unknown_grade(kind.name, mark.text, f" at line {mark.line}"))
+
+    def _grade_cells(self) -> list[_Grade]:
+        """Every grade cell printed as a label, of either kind, in order."""
+        cells: list[_Grade] = []
+        i = 0
+        while i < len(self.pieces):
+            cell = self._grade_at(i, _ACHIEVEMENT) or self._grade_at(i, _CONTRIBUTION)
+            cells += [cell] if cell else []
+            i = cell.end if cell else i + 1
+        return cells
+
+    def _grade_at(self, i: int, kind: _GradeKind) -> _Grade | None:
+        """The grade cell of this kind starting at piece ``i``, if one does.
+
+        A label may wrap over lines. A cell that reads like a grade (「３．目標…」) but is none of the
+        scale's labels is one still, with no code and the problem noted, so the row is quarantined
+        rather than merged into its neighbours; a numbered list (「１．研修の実施」) is not."""
+        piece = self.pieces[i]
+        # A grade cell starts a block, shares a line, or at least wraps as narrow as a name.
+        if not kind.start.match(piece.text) or not (_starts_cell(piece) or fits(piece, self.columns.name)):
+            return None
+        text = ""
+        for j in range(i, min(i + 4, len(self.pieces))):
+            text += layout.compact(self.pieces[j].text)
+            if text in kind.labels:
+                return _Grade(i, j + 1, kind, kind.labels[text], None)
+            if not any(label.startswith(text) for label in kind.labels):
+                break
+        end = i + 1
+        while end < min(i + 3, len(self.pieces)) and not self.pieces[end].gap and fits(self.pieces[end], self.columns.name):
+            end += 1
+        label = layout.compact("".join(piece.text for piece in self.pieces[i:end]))
+        if not kind.label_like.fullmatch(label):
+            return None
+        return _Grade(i, end, kind, None, layout.unknown_grade(kind.name, label, f" at line {piece.line}"))
 
     # reason, future direction, bureau
 
@@ -208,10 +255,12 @@ class Parser:
             self.fragments.append(_fragment(cell, len(self.rows), self.columns))
 
     def _take_section(self, piece: Piece) -> bool:
-        """Whether the piece is a section row, entering it if so. A line of prose may start with ①
-        too, so a sub-area only counts as the next one in order."""
+        """Whether the piece is a section row, entering it if so. A line of a list in a text cell
+        may start with ① too, but a section row starts its own block, and a sub-area only counts
+        when it comes after the current one (a sub-area with no initiatives that year is not
+        printed, so numbers may skip)."""
         found = section_row(piece.text)
-        if found is None or (found[0] == "subarea" and found[1] != self.section.subarea_no + 1):
+        if found is None or (found[0] == "subarea" and (not piece.gap or found[1] <= self.section.subarea_no)):
             return False
         self.section = self.section.enter(*found)
         return True
@@ -220,16 +269,34 @@ class Parser:
 @dataclass(frozen=True)
 class _GradeKind:
     name: str
-    start: re.Pattern
+    start: re.Pattern  # how a label's first line starts
+    label_like: re.Pattern  # a cell meant as a label: its code, a full stop and the scale's words, no sentence
     labels: dict[str, object]
 
 
 _ACHIEVEMENT = _GradeKind(
-    "達成度", re.compile(r"^[1-5１-５][．.]"), {f"{code}.{label}": code for code, label in layout.ACHIEVEMENT_LABELS.items()}
+    "達成度",
+    re.compile(r"^[1-5１-５][．.]"),
+    re.compile(r"[1-5][.][^。]*(?:目標|達成|上回|下回)[^。]*"),
+    {f"{code}.{label}": code for code, label in layout.ACHIEVEMENT_LABELS.items()},
 )
 _CONTRIBUTION = _GradeKind(
-    "貢献度", re.compile(r"^[A-DＡ-Ｄ][．.]"), {f"{code}.{label}": code for code, label in layout.CONTRIBUTION_LABELS.items()}
+    "貢献度",
+    re.compile(r"^[A-DＡ-Ｄ][．.]"),
+    re.compile(r"[A-D][.][^。]*貢献[^。]*"),
+    {f"{code}.{label}": code for code, label in layout.CONTRIBUTION_LABELS.items()},
 )
+
+
+@dataclass(frozen=True)
+class _Grade:
+    """A grade cell: pieces ``start`` to ``end``, its code, or None and the problem of its text."""
+
+    start: int
+    end: int
+    kind: _GradeKind
+    code: int | str | None
+    problem: str | None
 
 
 def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
@@ -252,10 +319,14 @@ def _is_bureau_line(piece: Piece, columns: Columns) -> bool:
 
 
 def _find_bureau(pieces: list[Piece], columns: Columns) -> tuple[int, int] | None:
-    """The first run of short unpunctuated lines, starting a block, that spells a bureau name."""
+    """The first run of short unpunctuated lines, starting a block, that spells a bureau name.
+
+    A one-word 今後の事業の方向性 (「継続」) is such a line too. When nothing before the run but one
+    cell (the reason) could hold the future direction, the run's first line is it, and the bureau
+    starts at a later block of the run that spells a bureau on its own."""
     for start in range(1, len(pieces)):
         piece, before = pieces[start], pieces[start - 1]
-        if not _is_bureau_line(piece, columns) or not (piece.gap or piece.joined or before.text.endswith("。")):
+        if not _is_bureau_line(piece, columns) or not (_starts_cell(piece) or before.text.endswith("。")):
             continue
         name = ""
         for end in range(start, min(start + 6, len(pieces))):
@@ -263,8 +334,17 @@ def _find_bureau(pieces: list[Piece], columns: Columns) -> tuple[int, int] | Non
                 break
             name += pieces[end].text
             if name.endswith(BUREAU_SUFFIXES):
-                return start, end + 1
+                if any(_starts_cell(p) for p in pieces[1:start]):
+                    return start, end + 1
+                later = (k for k in range(start + 1, end + 1) if _starts_cell(pieces[k]))
+                own = (k for k in later if "".join(p.text for p in pieces[k : end + 1]) not in BUREAU_SUFFIXES)
+                return next(own, start), end + 1
     return None
+
+
+def _starts_cell(piece: Piece) -> bool:
+    """Whether a new cell may start at the piece: after a blank line, or on a line it shares."""
+    return piece.gap or piece.joined
 
 
 def _split_reason_future(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:

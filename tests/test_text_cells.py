@@ -1,0 +1,131 @@
+"""Text cells that look like other cells of the sheet: a one-word future direction, numbered and
+circled lists, grades printed as no label, a sub-area left out. Each variant is rendered from the
+FY2022 rows with text_fixtures and must read back to the rows it was made from."""
+
+from dataclasses import replace
+
+import pytest
+import text_fixtures
+from text_fixtures import render_text_export
+
+from pipeline.extract import layout
+from pipeline.extract.records import SheetError
+from pipeline.extract.text import parse_text_export
+
+
+def comparable(rows):
+    return [
+        {k: layout.compact(v) if isinstance(v, str) else v for k, v in r.to_dict().items() if not k.startswith("source_")}
+        for r in rows
+    ]
+
+
+def single_row(rows, index=9):
+    """A single-row initiative's row, some way into the sheet."""
+    counts = {}
+    for r in rows:
+        counts[r.initiative_no] = counts.get(r.initiative_no, 0) + 1
+    return [r for r in rows if counts[r.initiative_no] == 1][index]
+
+
+def multi_row(rows):
+    """The first row of the last initiative with more than one row."""
+    return [r for r in rows if r.sub_row == 2][-1]
+
+
+def with_fields(rows, target, **fields):
+    return [replace(r, **fields) if r is target else r for r in rows]
+
+
+def reads_back(rows, seed=0):
+    sheet = parse_text_export(render_text_export(rows, seed=seed), "variant.txt")
+    assert not sheet.problems
+    assert comparable(sheet.rows) == comparable(rows)
+
+
+@pytest.mark.parametrize("future", ["継続", "拡充"])
+def test_a_one_word_future_direction_is_not_read_into_the_bureau(fy2022_sheet, future):
+    rows = list(fy2022_sheet.rows)
+    reads_back(with_fields(rows, single_row(rows), future_direction=future))
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("results", "１．研修を実施しました。\n２．交流会を開催しました。"),
+        ("plan_fy", "１．研修の実施\n２．交流会の開催"),
+        ("reason", "１．計画どおり実施しました。\n２．参加者が増えました。"),
+    ],
+)
+def test_a_numbered_list_in_a_text_cell_is_no_grade(fy2022_sheet, field, value):
+    rows = list(fy2022_sheet.rows)
+    reads_back(with_fields(rows, single_row(rows), **{field: value}))
+
+
+@pytest.mark.parametrize(("kind", "printed"), [("達成度", "－"), ("達成度", "未評価"), ("貢献度", "－")])
+def test_a_grade_printed_as_no_label_quarantines_its_row_only(fy2022_sheet, monkeypatch, kind, printed):
+    rows = list(fy2022_sheet.rows)
+    target = single_row(rows)
+    if kind == "達成度":
+        label = text_fixtures.achievement_label
+        monkeypatch.setattr(text_fixtures, "achievement_label", lambda code: printed if code == 0 else label(code))
+        rows = with_fields(rows, target, achievement_code=0)
+    else:
+        label = text_fixtures.contribution_label
+        monkeypatch.setattr(text_fixtures, "contribution_label", lambda code: printed if code == "Z" else label(code))
+        rows = with_fields(rows, target, contribution_code="Z")
+    sheet = parse_text_export(render_text_export(rows, seed=0), "variant.txt")
+    (problem,) = sheet.problems
+    assert problem.row == f"No. {target.initiative_no} (1)"
+    assert f"unknown {kind} grade 「{layout.compact(printed)}」" in problem.reason
+    assert problem.fields["project_name"] == target.project_name
+    others = [r for r in fy2022_sheet.rows if r is not target]
+    assert comparable(sheet.rows) == comparable(others)
+
+
+def test_a_circled_list_in_a_merged_cell_is_no_section_row(fy2022_sheet):
+    """The list's item numbered as the next sub-area would be, inside a multi-row initiative's plan
+    (printed as a stray block, away from its rows)."""
+    rows = list(fy2022_sheet.rows)
+    first = multi_row(rows)
+    following = layout.CIRCLED_NUMBERS[first.subarea_no]
+    plan = f"①研修の実施\n・事業実施\n{following}交流会の開催\n・事業実施"
+    reads_back([replace(r, plan_fy=plan) if r.initiative_no == first.initiative_no else r for r in rows])
+
+
+def test_a_circled_list_starting_a_merged_cell_line_is_no_section_row(fy2022_sheet):
+    rows = list(fy2022_sheet.rows)
+    first = multi_row(rows)
+    items = layout.CIRCLED_NUMBERS[: first.subarea_no + 2]
+    plan = "\n".join(f"{mark}事業の実施\n・相談事業の実施" for mark in items)
+    reads_back([replace(r, plan_fy=plan) if r.initiative_no == first.initiative_no else r for r in rows])
+
+
+def renumbered(rows):
+    out, numbers = [], {}
+    for r in rows:
+        numbers.setdefault(r.initiative_no, len(numbers) + 1)
+        out.append(replace(r, initiative_no=numbers[r.initiative_no]))
+    return out
+
+
+def test_a_sub_area_without_initiatives_that_year_is_left_out(fy2022_sheet):
+    """① then ③: the sheet prints no row for a sub-area with no initiatives."""
+    rows = list(fy2022_sheet.rows)
+    directions = {(r.pillar, r.direction_no) for r in rows if r.subarea_no == 3}
+    pillar, direction = min(directions)
+    kept = [r for r in rows if (r.pillar, r.direction_no, r.subarea_no) != (pillar, direction, 2)]
+    assert len(kept) < len(rows)
+    reads_back(renumbered(kept))
+
+
+def test_a_missing_grade_with_two_cells_that_may_be_it_is_refused(fy2022_sheet, monkeypatch):
+    """「－」 as the 達成度 and as the results: which is the grade cannot be told, so no row is guessed."""
+    rows = list(fy2022_sheet.rows)
+    label = text_fixtures.achievement_label
+    monkeypatch.setattr(text_fixtures, "achievement_label", lambda code: "－" if code == 0 else label(code))
+    rows = with_fields(rows, single_row(rows), achievement_code=0, results="－")
+    with pytest.raises(
+        SheetError, match=r"^variant\.txt, row at line \d+: a 貢献度 grade without a 達成度 grade before it but 2 cells"
+    ):
+        parse_text_export(render_text_export(rows, seed=0), "variant.txt")
