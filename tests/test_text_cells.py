@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 import text_fixtures
-from text_fixtures import render_text_export
+from text_fixtures import WIDTHS, Quirks, render_text_export, wrap
 
 from pipeline.extract import layout
 from pipeline.extract.records import SheetError
@@ -129,3 +129,34 @@ def test_a_missing_grade_with_two_cells_that_may_be_it_is_refused(fy2022_sheet, 
         SheetError, match=r"^variant\.txt, row at line \d+: a 貢献度 grade without a 達成度 grade before it but 2 cells"
     ):
         parse_text_export(render_text_export(rows, seed=0), "variant.txt")
+
+
+# A blank line inside a text cell (the real export has them inside 事務事業名 and a grade label).
+PLAIN = Quirks(shared_line=0, blank_inside_cell=0, number_on_name_line=0, number_leading_space=0, number_missing=0)
+
+
+def with_blank_line(text, cell, after):
+    """The export with a blank line after the first ``after`` lines of the (unique) cell printed so."""
+    printed = "\n".join(cell)
+    assert text.count(f"\n{printed}\n") == 1
+    return text.replace(f"\n{printed}\n", "\n" + "\n".join([*cell[:after], "", *cell[after:]]) + "\n")
+
+
+def test_a_blank_line_inside_the_reason_keeps_it_one_cell(fy2022_sheet):
+    rows = list(fy2022_sheet.rows)
+    target = next(r for r in rows if len(wrap(r.reason, WIDTHS["reason"])) > 3)
+    cell = wrap(target.reason, WIDTHS["reason"])
+    text = with_blank_line(render_text_export(rows, seed=0, quirks=PLAIN), cell, 2)
+    assert comparable(parse_text_export(text, "variant.txt").rows) == comparable(rows)
+
+
+def test_a_blank_line_after_a_sentence_of_the_reason_is_refused(fy2022_sheet):
+    """Either block after the reason's first may start the future direction: no guess."""
+    rows = list(fy2022_sheet.rows)
+    target = single_row(rows)
+    rows = with_fields(rows, target, reason="計画どおり実施しました。\n参加者が増えました。")
+    text = with_blank_line(
+        render_text_export(rows, seed=0, quirks=PLAIN), ["計画どおり実施しました。", "参加者が増えました。"], 1
+    )
+    with pytest.raises(SheetError, match=r"^variant\.txt, row at line \d+: cannot tell where its 評価の理由 ends"):
+        parse_text_export(text, "variant.txt")

@@ -14,6 +14,7 @@ from pipeline.extract.sheet import NO_ROWS, Section, section_row
 from pipeline.extract.text.columns import INITIATIVE_NO_RE, Columns, fits
 from pipeline.extract.text.merged_cells import Fragment
 from pipeline.extract.text.pieces import Piece, display_width
+from pipeline.extract.text.wraps import WRAP_SLACK, WRAP_SLACK_SHARE
 
 # The last characters of a bureau or ward-office name (局, 本部, 区役所, 事務局, …).
 BUREAU_SUFFIXES = ("局", "本部", "役所", "支所", "室", "委員会", "センター", "事務所")
@@ -194,7 +195,12 @@ class Parser:
             raise self.error(pieces[0] if pieces else None, "no 担当局 (bureau) found after the row's grades")
         start, end = bureau
         row.bureau = pieces[start:end]
-        row.reason, row.future = _split_reason_future(pieces[:start])
+        future = _future_start(pieces[:start])
+        if future is None:
+            raise self.error(
+                pieces[0], "cannot tell where its 評価の理由 ends and its 今後の事業の方向性 starts (blank lines inside a cell)"
+            )
+        row.reason, row.future = pieces[:future], pieces[future:start]
         self.boundary = False
         return pieces[end:]
 
@@ -347,12 +353,25 @@ def _starts_cell(piece: Piece) -> bool:
     return piece.gap or piece.joined
 
 
-def _split_reason_future(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
-    """Reason, then future direction: they part where a new block (or a shared line's second cell) starts."""
-    cuts = [i for i in range(1, len(pieces)) if pieces[i].gap or pieces[i].joined]
+def _future_start(pieces: list[Piece]) -> int | None:
+    """Where the future direction starts in the cells between the 貢献度 and the bureau: at a new block
+    or a shared line's second cell. A blank line may fall inside the reason too, after a line that
+    ended because the cell was full (「…とのマッ」 / 「チング…」), so a block starts the future
+    direction only after a line that falls short or ends a sentence. A cell whose first line shares
+    the line before goes on after a blank line too. None: two blocks may start it."""
+    cuts = [i for i in range(1, len(pieces)) if _starts_cell(pieces[i])]
     if not cuts:
-        return pieces, []
-    return pieces[: cuts[0]], pieces[cuts[0] :]
+        return len(pieces)
+    widest = max(piece.width for piece in pieces)
+    full = widest - WRAP_SLACK - WRAP_SLACK_SHARE * widest
+    starts = [
+        i
+        for i in cuts
+        if pieces[i].joined or (not pieces[i - 1].joined and (pieces[i - 1].width < full or pieces[i - 1].text.endswith("。")))
+    ]
+    if len(starts) > 1:
+        return None
+    return (starts or cuts)[0]
 
 
 def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_section) -> int:
