@@ -160,3 +160,19 @@ def test_a_blank_line_after_a_sentence_of_the_reason_is_refused(fy2022_sheet):
     )
     with pytest.raises(SheetError, match=r"^variant\.txt, row at line \d+: cannot tell where its 評価の理由 ends"):
         parse_text_export(text, "variant.txt")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "国際交流推進事業の実施",  # 「国際交流推進事業」 / 「の実施」: too short a line to wrap on after a blank
+        "国際交流推進のフォーラム",  # 「国際交流推進のフ」 / 「ォーラム」: no line starts with 「ォ」
+    ],
+)
+def test_a_blank_line_inside_the_name_keeps_it_one_cell(fy2022_sheet, name):
+    rows = list(fy2022_sheet.rows)
+    target = single_row(rows)
+    rows = with_fields(rows, target, initiative_name=name)
+    cell = [str(target.initiative_no), *wrap(name, WIDTHS["name"])]
+    text = with_blank_line(render_text_export(rows, seed=0, quirks=PLAIN), cell, 2)
+    assert comparable(parse_text_export(text, "variant.txt").rows) == comparable(rows)

@@ -216,10 +216,10 @@ class Parser:
         inline = _blocks(pieces[code_at + 1 :])
         sections = self._section_lines(pieces[:code_at])
         is_section = lambda piece: id(piece) in sections  # noqa: E731
-        project_start = _project_start(pieces, code_at, self.columns, is_section)
+        name_end, project_start = _project_start(pieces, code_at, self.columns, is_section)
         number, name_start, row_start = None, project_start, project_start
         if inline:  # printed with its merged cells, so a 取組名 (and usually a No.) comes first
-            name_start = _name_start(pieces, project_start, is_section)
+            name_start = _name_start(pieces, name_end, is_section)
             row_start = name_start
             # Numbers only grow down the sheet: a smaller one before the name is a stray merged cell's.
             if (
@@ -374,8 +374,10 @@ def _future_start(pieces: list[Piece]) -> int | None:
     return (starts or cuts)[0]
 
 
-def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_section) -> int:
-    """Start of the 事務事業名 cell that ends at the policy code: the narrow lines before the code.
+def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_section) -> tuple[int, int]:
+    """Start of the 事務事業名 cell that ends at the policy code: the narrow lines before the code;
+    first, the start of the block of the 取組名's last lines where a blank line parts them from the
+    rest of it (see ``_rest_of_name``), else the same start.
 
     Blank lines fall inside this cell too (「グリーン・イ／ノベーショ／ン・国際環／／境施策推進／事業」),
     so it runs back over blocks of narrow lines until a wider line, a number or a 取組名 printed on
@@ -386,15 +388,37 @@ def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_secti
     while start > 0:
         piece = pieces[start - 1]
         if INITIATIVE_NO_RE.match(piece.text) or layout.is_policy_code(piece.text) or is_section(piece):
-            return start
+            return start, start
         if not fits(piece, columns.project):
             break
         if piece.joined and start >= 2 and INITIATIVE_NO_RE.match(pieces[start - 2].text):
-            return start
+            return start, start
         start -= 1
-    if start == 0 or pieces[start].gap:
-        return start
-    return next((i for i in range(start + 1, code_at) if pieces[i].gap), start)
+    if start == 0:
+        return start, start
+    rest = next((i for i in range(start + 1, code_at) if pieces[i].gap), start)
+    if not pieces[start].gap:
+        return rest, rest
+    if rest > start and _rest_of_name(pieces[start - 1], pieces[start:rest], columns):
+        return start, rest
+    return start, start
+
+
+# Columns.measure adds this much to the median widest line of the 事務事業名 and the 取組名 column;
+# a wrapped line may end one full-width character short of it (kinsoku moves one down).
+_PROJECT_SLACK, _NAME_SLACK, _KINSOKU = 2, 4, 2
+
+
+def _rest_of_name(wider: Piece, block: list[Piece], columns: Columns) -> bool:
+    """Whether a block of narrow lines after a blank line, between a 取組名 line and the 事務事業名,
+    ends the 取組名 (a blank line inside it) rather than starts the 事務事業名 (one inside that).
+
+    It does when the 取組名 line before it was full, so the name went on, and the block cannot start
+    a 事務事業名 that goes on after a blank line: it starts with a character no line starts with, or
+    its last line is short, where a cell's text does not wrap."""
+    name_wrapped = fits(wider, columns.name) and wider.width >= columns.name - _NAME_SLACK - _KINSOKU
+    short = block[-1].width < columns.project - _PROJECT_SLACK - _KINSOKU
+    return name_wrapped and (block[0].text[0] in layout.NO_LINE_START or short)
 
 
 def _name_start(pieces: list[Piece], end: int, is_section) -> int:
