@@ -29,7 +29,7 @@ def single_row(rows, index=9):
 
 
 def multi_row(rows):
-    """The first row of the last initiative with more than one row."""
+    """The second row of the last initiative with more than one row."""
     return [r for r in rows if r.sub_row == 2][-1]
 
 
@@ -87,18 +87,18 @@ def test_a_circled_list_in_a_merged_cell_is_no_section_row(fy2022_sheet):
     """The list's item numbered as the next sub-area would be, inside a multi-row initiative's plan
     (printed as a stray block, away from its rows)."""
     rows = list(fy2022_sheet.rows)
-    first = multi_row(rows)
-    following = layout.CIRCLED_NUMBERS[first.subarea_no]
+    second = multi_row(rows)
+    following = layout.CIRCLED_NUMBERS[second.subarea_no]
     plan = f"①研修の実施\n・事業実施\n{following}交流会の開催\n・事業実施"
-    reads_back([replace(r, plan_fy=plan) if r.initiative_no == first.initiative_no else r for r in rows])
+    reads_back([replace(r, plan_fy=plan) if r.initiative_no == second.initiative_no else r for r in rows])
 
 
 def test_a_circled_list_starting_a_merged_cell_line_is_no_section_row(fy2022_sheet):
     rows = list(fy2022_sheet.rows)
-    first = multi_row(rows)
-    items = layout.CIRCLED_NUMBERS[: first.subarea_no + 2]
+    second = multi_row(rows)
+    items = layout.CIRCLED_NUMBERS[: second.subarea_no + 2]
     plan = "\n".join(f"{mark}事業の実施\n・相談事業の実施" for mark in items)
-    reads_back([replace(r, plan_fy=plan) if r.initiative_no == first.initiative_no else r for r in rows])
+    reads_back([replace(r, plan_fy=plan) if r.initiative_no == second.initiative_no else r for r in rows])
 
 
 def renumbered(rows):
@@ -117,6 +117,20 @@ def test_a_sub_area_without_initiatives_that_year_is_left_out(fy2022_sheet):
     kept = [r for r in rows if (r.pillar, r.direction_no, r.subarea_no) != (pillar, direction, 2)]
     assert len(kept) < len(rows)
     reads_back(renumbered(kept))
+
+
+def test_a_row_with_both_grades_printed_as_no_label_is_quarantined(fy2022_sheet, monkeypatch):
+    rows = list(fy2022_sheet.rows)
+    target = multi_row(rows)
+    achievement, contribution = text_fixtures.achievement_label, text_fixtures.contribution_label
+    monkeypatch.setattr(text_fixtures, "achievement_label", lambda code: "－" if code == 0 else achievement(code))
+    monkeypatch.setattr(text_fixtures, "contribution_label", lambda code: "－" if code == "Z" else contribution(code))
+    rows = with_fields(rows, target, achievement_code=0, contribution_code="Z")
+    sheet = parse_text_export(render_text_export(rows, seed=0), "variant.txt")
+    (problem,) = sheet.problems
+    assert problem.row == f"No. {target.initiative_no} ({target.sub_row})" and "unknown 達成度 grade" in problem.reason
+    assert "unknown 貢献度 grade" in problem.reason and problem.fields["bureau"] == target.bureau
+    assert comparable(sheet.rows) == comparable([r for r in fy2022_sheet.rows if r is not target])
 
 
 def test_a_missing_grade_with_two_cells_that_may_be_it_is_refused(fy2022_sheet, monkeypatch):

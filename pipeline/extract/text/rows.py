@@ -90,11 +90,14 @@ class Parser:
         """The grade cells of every row: a 達成度 grade, then the row's 貢献度 grade. In row order the
         two alternate; 達成度 grades in a run mean the export printed a page column by column, and
         its cells cannot be put back into rows. Where a row's grade is no label (「－」), the
-        alternation has a hole, and the row's no-grade mark fills it."""
+        alternation has a hole, and the row's no-grade mark fills it; a row with no label at all
+        shows as a policy code with two such marks before the next code."""
         cells = self._grade_cells()
         anchors: list[tuple[_Grade, _Grade]] = []
         at, cursor = 0, 0
         while at < len(cells):
+            anchors += self._rows_without_labels(cursor, cells[at].start, until_end=False)
+            cursor = anchors[-1][1].end if anchors else 0
             ach = cells[at]
             if ach.kind is _ACHIEVEMENT:
                 at += 1
@@ -109,12 +112,28 @@ class Parser:
                 con = self._missing_contribution(ach, cells[at:])
             anchors.append((ach, con))
             cursor = con.end
-        return anchors
+        return anchors + self._rows_without_labels(cursor, len(self.pieces), until_end=True)
+
+    def _rows_without_labels(self, start: int, end: int, until_end: bool) -> list[tuple[_Grade, _Grade]]:
+        """Rows between ``start`` and ``end`` whose two grades are both no-grade marks: a policy code
+        with two marks before the next one. The last code before ``end`` is the next labelled row's,
+        unless ``until_end``. A code with no marks after it is none of these (a ward in a bureau's
+        name: 「川崎区」 / 「役所」)."""
+        codes = [i for i in self.codes if start <= i < end]
+        rows = []
+        for code, bound in zip(codes, [*codes[1:], end] if until_end else codes[1:]):
+            marks = self._marks(code, bound)
+            if len(marks) == 2:
+                rows.append(tuple(self._mark_grade(mark, kind) for mark, kind in zip(marks, (_ACHIEVEMENT, _CONTRIBUTION))))
+            elif marks:
+                raise self.error(self.pieces[code], f"a row without grade labels but {len(marks)} cells that may be its grades")
+        return rows
 
     def _missing_contribution(self, ach: _Grade, rest: list[_Grade]) -> _Grade:
         """The no-grade mark that stands for a row's 貢献度, before the next row's policy code."""
+        end = next((i for i in self.codes if i >= ach.end), len(self.pieces))
         if not rest:
-            return self._no_grade(_CONTRIBUTION, ach.end, len(self.pieces), "a 達成度 grade without a 貢献度 grade after it")
+            return self._no_grade(_CONTRIBUTION, ach.end, end, "a 達成度 grade without a 貢献度 grade after it")
         run = 1 + next((k for k, cell in enumerate(rest) if cell.kind is _CONTRIBUTION), len(rest))
         if run > 2:
             raise self.error(
@@ -125,31 +144,37 @@ class Parser:
                     "or use its PDF"
                 ),
             )
-        end = max((i for i in self.codes if ach.end <= i < rest[0].start), default=rest[0].start)
         return self._no_grade(
             _CONTRIBUTION,
             ach.end,
-            end,
+            min(end, rest[0].start),
             f"a 達成度 grade without a 貢献度 grade before the next one (line {self.pieces[rest[0].start].line})",
         )
 
     def _no_grade(self, kind: _GradeKind, start: int, end: int, problem: str) -> _Grade:
-        """The one cell between ``start`` and ``end`` that marks a grade as not given; SheetError with
-        ``problem`` where there is none, or where there are several and either may be the grade."""
-        marks = [
+        """The one no-grade mark between ``start`` and ``end``; SheetError with ``problem`` where there
+        is none, or where there are several and either may be the grade."""
+        marks = self._marks(start, end)
+        if len(marks) != 1:
+            where = self.pieces[start] if start < len(self.pieces) else None
+            if marks:
+                problem += f" but {len(marks)} cells that may be its grade (「{self.pieces[marks[0]].text}」)"
+            raise self.error(where, problem)
+        return self._mark_grade(marks[0], kind)
+
+    def _marks(self, start: int, end: int) -> list[int]:
+        """The cells between ``start`` and ``end`` that mark a grade as not given."""
+        return [
             i
             for i in range(start, end)
             if _starts_cell(self.pieces[i])
             and NO_GRADE_RE.fullmatch(layout.compact(self.pieces[i].text))
             and (i + 1 == len(self.pieces) or _starts_cell(self.pieces[i + 1]))
         ]
-        if len(marks) != 1:
-            where = self.pieces[start] if start < len(self.pieces) else None
-            if marks:
-                problem += f" but {len(marks)} cells that may be its grade (「{self.pieces[marks[0]].text}」)"
-            raise self.error(where, problem)
-        mark = self.pieces[marks[0]]
-        return _Grade(marks[0], marks[0] + 1, kind, None, layout.unknown_grade(kind.name, mark.text, f" at line {mark.line}"))
+
+    def _mark_grade(self, i: int, kind: _GradeKind) -> _Grade:
+        mark = self.pieces[i]
+        return _Grade(i, i + 1, kind, None, layout.unknown_grade(kind.name, mark.text, f" at line {mark.line}"))
 
     def _grade_cells(self) -> list[_Grade]:
         """Every grade cell printed as a label, of either kind, in order."""
