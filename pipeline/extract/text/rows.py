@@ -14,12 +14,16 @@ from pipeline.extract.sheet import NO_ROWS, Section, section_row
 from pipeline.extract.text.columns import INITIATIVE_NO_RE, Columns, fits
 from pipeline.extract.text.merged_cells import Fragment
 from pipeline.extract.text.pieces import Piece, display_width
+from pipeline.extract.text.wraps import WRAP_SLACK, WRAP_SLACK_SHARE
 
 # The last characters of a bureau or ward-office name (局, 本部, 区役所, 事務局, …).
 BUREAU_SUFFIXES = ("局", "本部", "役所", "支所", "室", "委員会", "センター", "事務所")
 
 # Punctuation that prose cells have and names never do.
 PROSE_PUNCTUATION = re.compile(r"[。、，,．.「」（）()・：:！!？?●∘○〇※]")
+
+# A cell of its own that marks a grade as not given: a dash, or words saying so.
+NO_GRADE_RE = re.compile(r"[-‐－−―ー—–]+|未評価|評価なし|評価対象外|対象外|該当なし")
 
 
 @dataclass
@@ -65,78 +69,147 @@ class Parser:
         if not anchors:
             raise SheetError(self.source, NO_ROWS)
         cursor = 0
-        for (ach_start, ach_end, achievement, ach_label), (con_start, con_end, contribution, con_label) in anchors:
-            between = self.pieces[cursor:ach_start]
+        for ach, con in anchors:
+            between = self.pieces[cursor : ach.start]
             if self.rows:
                 between = self._trailing_cells(between, self.rows[-1])
             row = self._leading_cells(between)
-            row.line = self.pieces[ach_start].line
-            row.achievement = achievement
-            row.results = self.pieces[ach_end:con_start]
-            row.contribution = contribution
-            row.unknown_grades = [label for label in (ach_label, con_label) if label]
+            row.line = self.pieces[ach.start].line
+            row.achievement = ach.code
+            row.results = self.pieces[ach.end : con.start]
+            row.contribution = con.code
+            row.unknown_grades = [grade.problem for grade in (ach, con) if grade.problem]
             self.rows.append(row)
-            cursor = con_end
+            cursor = con.end
         self._strays(self._trailing_cells(self.pieces[cursor:], self.rows[-1]))
         return self.rows, self.fragments
 
     # anchors
 
-    def _grade_anchors(self) -> list[tuple[tuple, tuple]]:
+    def _grade_anchors(self) -> list[tuple[_Grade, _Grade]]:
         """The grade cells of every row: a 達成度 grade, then the row's 貢献度 grade. In row order the
         two alternate; 達成度 grades in a run mean the export printed a page column by column, and
-        its cells cannot be put back into rows."""
-        anchors = []
-        i = 0
-        while (ach := self._find_grade(i, _ACHIEVEMENT)) is not None:
-            con = self._find_grade(ach[1], _CONTRIBUTION)
-            if con is None:
-                raise self.error(self.pieces[ach[0]], "a 達成度 grade without a 貢献度 grade after it")
-            run = [ach]
-            while (more := self._find_grade(run[-1][1], _ACHIEVEMENT)) is not None and more[0] < con[0]:
-                run.append(more)
-            if len(run) > 2:
-                raise self.error(
-                    self.pieces[ach[0]],
-                    (
-                        f"the export's cells are not in row order: {len(run)} 達成度 grades in a run before a 貢献度 grade "
-                        "(the tool that made it printed the page column by column); export the sheet again row by row, "
-                        "or use its PDF"
-                    ),
-                )
-            if len(run) == 2:
-                raise self.error(
-                    self.pieces[ach[0]],
-                    f"a 達成度 grade without a 貢献度 grade before the next one (line {self.pieces[run[1][0]].line})",
-                )
+        its cells cannot be put back into rows. Where a row's grade is no label (「－」), the
+        alternation has a hole, and the row's no-grade mark fills it; a row with no label at all
+        shows as a policy code with two such marks before the next code."""
+        cells = self._grade_cells()
+        anchors: list[tuple[_Grade, _Grade]] = []
+        at, cursor = 0, 0
+        while at < len(cells):
+            anchors += self._rows_without_labels(cursor, cells[at].start, until_end=False)
+            cursor = anchors[-1][1].end if anchors else 0
+            ach = cells[at]
+            if ach.kind is _ACHIEVEMENT:
+                at += 1
+            else:
+                # The row's own cells end at its policy code, and its 達成度 comes after them.
+                code = max((i for i in self.codes if cursor <= i < ach.start), default=cursor)
+                ach = self._no_grade(_ACHIEVEMENT, code, ach.start, "a 貢献度 grade without a 達成度 grade before it")
+            con = cells[at] if at < len(cells) else None
+            if con is not None and con.kind is _CONTRIBUTION:
+                at += 1
+            else:
+                con = self._missing_contribution(ach, cells[at:])
             anchors.append((ach, con))
-            i = con[1]
-        return anchors
+            cursor = con.end
+        return anchors + self._rows_without_labels(cursor, len(self.pieces), until_end=True)
 
-    def _find_grade(self, start: int, kind: _GradeKind) -> tuple | None:
-        """(first piece, end piece, code, unknown label) of the next grade cell of this kind.
+    def _rows_without_labels(self, start: int, end: int, until_end: bool) -> list[tuple[_Grade, _Grade]]:
+        """Rows between ``start`` and ``end`` whose two grades are both no-grade marks: a policy code
+        with two marks before the next one. The last code before ``end`` is the next labelled row's,
+        unless ``until_end``. A code with no marks after it is none of these (a ward in a bureau's
+        name: 「川崎区」 / 「役所」)."""
+        codes = [i for i in self.codes if start <= i < end]
+        rows = []
+        for code, bound in zip(codes, [*codes[1:], end] if until_end else codes[1:]):
+            marks = self._marks(code, bound)
+            if len(marks) == 2:
+                rows.append(tuple(self._mark_grade(mark, kind) for mark, kind in zip(marks, (_ACHIEVEMENT, _CONTRIBUTION))))
+            elif marks:
+                raise self.error(self.pieces[code], f"a row without grade labels but {len(marks)} cells that may be its grades")
+        return rows
 
-        A label may wrap over lines. A cell that starts like a grade (「３．」) but is none of the
-        scale's labels still anchors its row, with no code and the problem noted, so the row is
-        quarantined rather than merged into its neighbours."""
-        for i in range(start, len(self.pieces)):
-            piece = self.pieces[i]
-            # A grade cell starts a block, shares a line, or at least wraps as narrow as a name.
-            if not kind.start.match(piece.text) or not (piece.gap or piece.joined or fits(piece, self.columns.name)):
-                continue
-            text = ""
-            for j in range(i, min(i + 4, len(self.pieces))):
-                text += layout.compact(self.pieces[j].text)
-                if text in kind.labels:
-                    return i, j + 1, kind.labels[text], None
-                if not any(label.startswith(text) for label in kind.labels):
-                    break
-            end = i + 1
-            while end < min(i + 3, len(self.pieces)) and not self.pieces[end].gap and fits(self.pieces[end], self.columns.name):
-                end += 1
-            label = layout.compact("".join(piece.text for piece in self.pieces[i:end]))
-            return i, end, None, layout.unknown_grade(kind.name, label, f" at line {piece.line}")
-        return None
+    def _missing_contribution(self, ach: _Grade, rest: list[_Grade]) -> _Grade:
+        """The no-grade mark that stands for a row's 貢献度, before the next row's policy code."""
+        end = next((i for i in self.codes if i >= ach.end), len(self.pieces))
+        if not rest:
+            return self._no_grade(_CONTRIBUTION, ach.end, end, "a 達成度 grade without a 貢献度 grade after it")
+        run = 1 + next((k for k, cell in enumerate(rest) if cell.kind is _CONTRIBUTION), len(rest))
+        if run > 2:
+            raise self.error(
+                self.pieces[ach.start],
+                (
+                    f"the export's cells are not in row order: {run} 達成度 grades in a run before a 貢献度 grade "
+                    "(the tool that made it printed the page column by column); export the sheet again row by row, "
+                    "or use its PDF"
+                ),
+            )
+        return self._no_grade(
+            _CONTRIBUTION,
+            ach.end,
+            min(end, rest[0].start),
+            f"a 達成度 grade without a 貢献度 grade before the next one (line {self.pieces[rest[0].start].line})",
+        )
+
+    def _no_grade(self, kind: _GradeKind, start: int, end: int, problem: str) -> _Grade:
+        """The one no-grade mark between ``start`` and ``end``; SheetError with ``problem`` where there
+        is none, or where there are several and either may be the grade."""
+        marks = self._marks(start, end)
+        if len(marks) != 1:
+            where = self.pieces[start] if start < len(self.pieces) else None
+            if marks:
+                problem += f" but {len(marks)} cells that may be its grade (「{self.pieces[marks[0]].text}」)"
+            raise self.error(where, problem)
+        return self._mark_grade(marks[0], kind)
+
+    def _marks(self, start: int, end: int) -> list[int]:
+        """The cells between ``start`` and ``end`` that mark a grade as not given."""
+        return [
+            i
+            for i in range(start, end)
+            if _starts_cell(self.pieces[i])
+            and NO_GRADE_RE.fullmatch(layout.compact(self.pieces[i].text))
+            and (i + 1 == len(self.pieces) or _starts_cell(self.pieces[i + 1]))
+        ]
+
+    def _mark_grade(self, i: int, kind: _GradeKind) -> _Grade:
+        mark = self.pieces[i]
+        return _Grade(i, i + 1, kind, None, layout.unknown_grade(kind.name, mark.text, f" at line {mark.line}"))
+
+    def _grade_cells(self) -> list[_Grade]:
+        """Every grade cell printed as a label, of either kind, in order."""
+        cells: list[_Grade] = []
+        i = 0
+        while i < len(self.pieces):
+            cell = self._grade_at(i, _ACHIEVEMENT) or self._grade_at(i, _CONTRIBUTION)
+            cells += [cell] if cell else []
+            i = cell.end if cell else i + 1
+        return cells
+
+    def _grade_at(self, i: int, kind: _GradeKind) -> _Grade | None:
+        """The grade cell of this kind starting at piece ``i``, if one does.
+
+        A label may wrap over lines. A cell that reads like a grade (「３．目標…」) but is none of the
+        scale's labels is one still, with no code and the problem noted, so the row is quarantined
+        rather than merged into its neighbours; a numbered list (「１．研修の実施」) is not."""
+        piece = self.pieces[i]
+        # A grade cell starts a block, shares a line, or at least wraps as narrow as a name.
+        if not kind.start.match(piece.text) or not (_starts_cell(piece) or fits(piece, self.columns.name)):
+            return None
+        text = ""
+        for j in range(i, min(i + 4, len(self.pieces))):
+            text += layout.compact(self.pieces[j].text)
+            if text in kind.labels:
+                return _Grade(i, j + 1, kind, kind.labels[text], None)
+            if not any(label.startswith(text) for label in kind.labels):
+                break
+        end = i + 1
+        while end < min(i + 3, len(self.pieces)) and not self.pieces[end].gap and fits(self.pieces[end], self.columns.name):
+            end += 1
+        label = layout.compact("".join(piece.text for piece in self.pieces[i:end]))
+        if not kind.label_like.fullmatch(label):
+            return None
+        return _Grade(i, end, kind, None, layout.unknown_grade(kind.name, label, f" at line {piece.line}"))
 
     # reason, future direction, bureau
 
@@ -147,7 +220,12 @@ class Parser:
             raise self.error(pieces[0] if pieces else None, "no 担当局 (bureau) found after the row's grades")
         start, end = bureau
         row.bureau = pieces[start:end]
-        row.reason, row.future = _split_reason_future(pieces[:start])
+        future = _future_start(pieces[:start])
+        if future is None:
+            raise self.error(
+                pieces[0], "cannot tell where its 評価の理由 ends and its 今後の事業の方向性 starts (blank lines inside a cell)"
+            )
+        row.reason, row.future = pieces[:future], pieces[future:start]
         self.boundary = False
         return pieces[end:]
 
@@ -163,10 +241,10 @@ class Parser:
         inline = _blocks(pieces[code_at + 1 :])
         sections = self._section_lines(pieces[:code_at])
         is_section = lambda piece: id(piece) in sections  # noqa: E731
-        project_start = _project_start(pieces, code_at, self.columns, is_section)
+        name_end, project_start = _project_start(pieces, code_at, self.columns, is_section)
         number, name_start, row_start = None, project_start, project_start
         if inline:  # printed with its merged cells, so a 取組名 (and usually a No.) comes first
-            name_start = _name_start(pieces, project_start, is_section)
+            name_start = _name_start(pieces, name_end, is_section)
             row_start = name_start
             # Numbers only grow down the sheet: a smaller one before the name is a stray merged cell's.
             if (
@@ -208,10 +286,12 @@ class Parser:
             self.fragments.append(_fragment(cell, len(self.rows), self.columns))
 
     def _take_section(self, piece: Piece) -> bool:
-        """Whether the piece is a section row, entering it if so. A line of prose may start with ①
-        too, so a sub-area only counts as the next one in order."""
+        """Whether the piece is a section row, entering it if so. A line of a list in a text cell
+        may start with ① too, but a section row starts its own block, and a sub-area only counts
+        when it comes after the current one (a sub-area with no initiatives that year is not
+        printed, so numbers may skip)."""
         found = section_row(piece.text)
-        if found is None or (found[0] == "subarea" and found[1] != self.section.subarea_no + 1):
+        if found is None or (found[0] == "subarea" and (not piece.gap or found[1] <= self.section.subarea_no)):
             return False
         self.section = self.section.enter(*found)
         return True
@@ -220,16 +300,34 @@ class Parser:
 @dataclass(frozen=True)
 class _GradeKind:
     name: str
-    start: re.Pattern
+    start: re.Pattern  # how a label's first line starts
+    label_like: re.Pattern  # a cell meant as a label: its code, a full stop and the scale's words, no sentence
     labels: dict[str, object]
 
 
 _ACHIEVEMENT = _GradeKind(
-    "達成度", re.compile(r"^[1-5１-５][．.]"), {f"{code}.{label}": code for code, label in layout.ACHIEVEMENT_LABELS.items()}
+    "達成度",
+    re.compile(r"^[1-5１-５][．.]"),
+    re.compile(r"[1-5][.][^。]*(?:目標|達成|上回|下回)[^。]*"),
+    {f"{code}.{label}": code for code, label in layout.ACHIEVEMENT_LABELS.items()},
 )
 _CONTRIBUTION = _GradeKind(
-    "貢献度", re.compile(r"^[A-DＡ-Ｄ][．.]"), {f"{code}.{label}": code for code, label in layout.CONTRIBUTION_LABELS.items()}
+    "貢献度",
+    re.compile(r"^[A-DＡ-Ｄ][．.]"),
+    re.compile(r"[A-D][.][^。]*貢献[^。]*"),
+    {f"{code}.{label}": code for code, label in layout.CONTRIBUTION_LABELS.items()},
 )
+
+
+@dataclass(frozen=True)
+class _Grade:
+    """A grade cell: pieces ``start`` to ``end``, its code, or None and the problem of its text."""
+
+    start: int
+    end: int
+    kind: _GradeKind
+    code: int | str | None
+    problem: str | None
 
 
 def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
@@ -252,10 +350,14 @@ def _is_bureau_line(piece: Piece, columns: Columns) -> bool:
 
 
 def _find_bureau(pieces: list[Piece], columns: Columns) -> tuple[int, int] | None:
-    """The first run of short unpunctuated lines, starting a block, that spells a bureau name."""
+    """The first run of short unpunctuated lines, starting a block, that spells a bureau name.
+
+    A one-word 今後の事業の方向性 (「継続」) is such a line too. When nothing before the run but one
+    cell (the reason) could hold the future direction, the run's first line is it, and the bureau
+    starts at a later block of the run that spells a bureau on its own."""
     for start in range(1, len(pieces)):
         piece, before = pieces[start], pieces[start - 1]
-        if not _is_bureau_line(piece, columns) or not (piece.gap or piece.joined or before.text.endswith("。")):
+        if not _is_bureau_line(piece, columns) or not (_starts_cell(piece) or before.text.endswith("。")):
             continue
         name = ""
         for end in range(start, min(start + 6, len(pieces))):
@@ -263,20 +365,44 @@ def _find_bureau(pieces: list[Piece], columns: Columns) -> tuple[int, int] | Non
                 break
             name += pieces[end].text
             if name.endswith(BUREAU_SUFFIXES):
-                return start, end + 1
+                if any(_starts_cell(p) for p in pieces[1:start]):
+                    return start, end + 1
+                later = (k for k in range(start + 1, end + 1) if _starts_cell(pieces[k]))
+                own = (k for k in later if "".join(p.text for p in pieces[k : end + 1]) not in BUREAU_SUFFIXES)
+                return next(own, start), end + 1
     return None
 
 
-def _split_reason_future(pieces: list[Piece]) -> tuple[list[Piece], list[Piece]]:
-    """Reason, then future direction: they part where a new block (or a shared line's second cell) starts."""
-    cuts = [i for i in range(1, len(pieces)) if pieces[i].gap or pieces[i].joined]
+def _starts_cell(piece: Piece) -> bool:
+    """Whether a new cell may start at the piece: after a blank line, or on a line it shares."""
+    return piece.gap or piece.joined
+
+
+def _future_start(pieces: list[Piece]) -> int | None:
+    """Where the future direction starts in the cells between the 貢献度 and the bureau: at a new block
+    or a shared line's second cell. A blank line may fall inside the reason too, after a line that
+    ended because the cell was full (「…とのマッ」 / 「チング…」), so a block starts the future
+    direction only after a line that falls short or ends a sentence. A cell whose first line shares
+    the line before goes on after a blank line too. None: two blocks may start it."""
+    cuts = [i for i in range(1, len(pieces)) if _starts_cell(pieces[i])]
     if not cuts:
-        return pieces, []
-    return pieces[: cuts[0]], pieces[cuts[0] :]
+        return len(pieces)
+    widest = max(piece.width for piece in pieces)
+    full = widest - WRAP_SLACK - WRAP_SLACK_SHARE * widest
+    starts = [
+        i
+        for i in cuts
+        if pieces[i].joined or (not pieces[i - 1].joined and (pieces[i - 1].width < full or pieces[i - 1].text.endswith("。")))
+    ]
+    if len(starts) > 1:
+        return None
+    return (starts or cuts)[0]
 
 
-def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_section) -> int:
-    """Start of the 事務事業名 cell that ends at the policy code: the narrow lines before the code.
+def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_section) -> tuple[int, int]:
+    """Start of the 事務事業名 cell that ends at the policy code: the narrow lines before the code;
+    first, the start of the block of the 取組名's last lines where a blank line parts them from the
+    rest of it (see ``_rest_of_name``), else the same start.
 
     Blank lines fall inside this cell too (「グリーン・イ／ノベーショ／ン・国際環／／境施策推進／事業」),
     so it runs back over blocks of narrow lines until a wider line, a number or a 取組名 printed on
@@ -287,15 +413,37 @@ def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_secti
     while start > 0:
         piece = pieces[start - 1]
         if INITIATIVE_NO_RE.match(piece.text) or layout.is_policy_code(piece.text) or is_section(piece):
-            return start
+            return start, start
         if not fits(piece, columns.project):
             break
         if piece.joined and start >= 2 and INITIATIVE_NO_RE.match(pieces[start - 2].text):
-            return start
+            return start, start
         start -= 1
-    if start == 0 or pieces[start].gap:
-        return start
-    return next((i for i in range(start + 1, code_at) if pieces[i].gap), start)
+    if start == 0:
+        return start, start
+    rest = next((i for i in range(start + 1, code_at) if pieces[i].gap), start)
+    if not pieces[start].gap:
+        return rest, rest
+    if rest > start and _rest_of_name(pieces[start - 1], pieces[start:rest], columns):
+        return start, rest
+    return start, start
+
+
+# Columns.measure adds this much to the median widest line of the 事務事業名 and the 取組名 column;
+# a wrapped line may end one full-width character short of it (kinsoku moves one down).
+_PROJECT_SLACK, _NAME_SLACK, _KINSOKU = 2, 4, 2
+
+
+def _rest_of_name(wider: Piece, block: list[Piece], columns: Columns) -> bool:
+    """Whether a block of narrow lines after a blank line, between a 取組名 line and the 事務事業名,
+    ends the 取組名 (a blank line inside it) rather than starts the 事務事業名 (one inside that).
+
+    It does when the 取組名 line before it was full, so the name went on, and the block cannot start
+    a 事務事業名 that goes on after a blank line: it starts with a character no line starts with, or
+    its last line is short, where a cell's text does not wrap."""
+    name_wrapped = fits(wider, columns.name) and wider.width >= columns.name - _NAME_SLACK - _KINSOKU
+    short = block[-1].width < columns.project - _PROJECT_SLACK - _KINSOKU
+    return name_wrapped and (block[0].text[0] in layout.NO_LINE_START or short)
 
 
 def _name_start(pieces: list[Piece], end: int, is_section) -> int:
