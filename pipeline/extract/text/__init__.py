@@ -43,7 +43,7 @@ def read_text_export(path: str | Path) -> Sheet:
     path = Path(path)
     source = path.name
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SheetError(source, f"not UTF-8 text (bad byte at offset {exc.start}); expected a text export of the sheet") from exc
     except OSError as exc:
@@ -53,7 +53,8 @@ def read_text_export(path: str | Path) -> Sheet:
 
 def parse_text_export(text: str, source: str) -> Sheet:
     """The rows of a text export given as a string; ``source`` names it in rows and errors."""
-    lines = canonical_text(text).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    # A BOM is no character of the sheet; editors on Windows write one at the top of the file.
+    lines = canonical_text(text.removeprefix("\ufeff")).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     title = find_title(lines)
     if title is None:
         raise SheetError(source, NO_TITLE)

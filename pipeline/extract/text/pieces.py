@@ -73,7 +73,8 @@ def pieces_of(lines: list[str]) -> list[Piece]:
     pieces: list[Piece] = []
     gap = True
     for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
+        # Exporters part two cells sharing a line with spaces or a tab; either is the same gap.
+        stripped = line.replace("\t", " ").strip()
         if not stripped or _is_furniture(stripped):
             gap = True
             continue

@@ -1,0 +1,34 @@
+"""Text exports of the FY2022 rows printed in ways another exporter or another year may print them
+(a BOM, tabs, a header wrapped otherwise, ...), read back to exactly the rows they were made from."""
+
+import pytest
+from text_fixtures import render_text_export
+
+from pipeline.extract import layout
+from pipeline.extract.text import parse_text_export, read_text_export
+
+
+def comparable(rows):
+    return [
+        {k: layout.compact(v) if isinstance(v, str) else v for k, v in r.to_dict().items() if not k.startswith("source_")}
+        for r in rows
+    ]
+
+
+@pytest.fixture(scope="module")
+def expected(fy2022_sheet):
+    return comparable(fy2022_sheet.rows)
+
+
+def test_a_bom_then_a_blank_line(fy2022_sheet, expected, tmp_path):
+    text = "\ufeff\n" + render_text_export(fy2022_sheet.rows, seed=0)
+    assert comparable(parse_text_export(text, "bom.txt").rows) == expected
+    path = tmp_path / "bom.txt"
+    path.write_text(text, encoding="utf-8")
+    assert comparable(read_text_export(path).rows) == expected
+
+
+def test_tabs_between_cells_sharing_a_line(fy2022_sheet, expected):
+    text = render_text_export(fy2022_sheet.rows, seed=0).replace(" ", "\t")
+    assert "\t" in text
+    assert comparable(parse_text_export(text, "tabs.txt").rows) == expected
