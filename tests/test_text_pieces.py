@@ -2,6 +2,7 @@
 (a BOM, tabs, a header wrapped otherwise, ...), read back to exactly the rows they were made from."""
 
 import pytest
+import text_fixtures
 from text_fixtures import render_text_export
 
 from pipeline.extract import layout
@@ -32,3 +33,42 @@ def test_tabs_between_cells_sharing_a_line(fy2022_sheet, expected):
     text = render_text_export(fy2022_sheet.rows, seed=0).replace(" ", "\t")
     assert "\t" in text
     assert comparable(parse_text_export(text, "tabs.txt").rows) == expected
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        [
+            "取組名 事務事業名 施策番号 取組の内容 {plan_header} 「⑤{era}の取組内容」に対する達成度",
+            "",
+            "取組内容の実績等 施策への貢献度（評価）",
+            "",
+            "評価の理由 今後の事業の方向性 担当局",
+        ],
+        [
+            "取組名 事務事業名 施策番号 取組の内容 {plan_header} 「⑤{era}の取組内容」に対する達成度 取組内容の実績等 施策への貢献度（評価） 評価の理由 今後の事業の方向性 担当局"
+        ],
+        [
+            "No. 取組名",
+            "事務事",
+            "業名 施策番号",
+            "取組の",
+            "内容",
+            "{plan_header}",
+            "「⑤{era}の取組",
+            "内容」に対する",
+            "達成度",
+            "取組内容の実績 施策への貢献度",
+            "評価の理由",
+            "今後の事業の方向性",
+            "担当局",
+        ],
+    ],
+    ids=["fewer_lines", "one_line", "many_lines"],
+)
+def test_a_header_wrapped_otherwise(fy2022_sheet, expected, monkeypatch, header):
+    monkeypatch.setattr(text_fixtures, "HEADER_LINES", header)
+    # Pages print the header in part too, from one of its lines on (a one-line header cannot be).
+    quirks = text_fixtures.Quirks(partial_header=0.5 if len(header) > 2 else 0)
+    text = render_text_export(fy2022_sheet.rows, seed=0, quirks=quirks)
+    assert comparable(parse_text_export(text, "header.txt").rows) == expected
