@@ -1,6 +1,8 @@
 """Text exports of the FY2022 rows printed in ways another exporter or another year may print them
 (a BOM, tabs, a header wrapped otherwise, ...), read back to exactly the rows they were made from."""
 
+from dataclasses import replace
+
 import pytest
 import text_fixtures
 from text_fixtures import render_text_export
@@ -72,3 +74,27 @@ def test_a_header_wrapped_otherwise(fy2022_sheet, expected, monkeypatch, header)
     quirks = text_fixtures.Quirks(partial_header=0.5 if len(header) > 2 else 0)
     text = render_text_export(fy2022_sheet.rows, seed=0, quirks=quirks)
     assert comparable(parse_text_export(text, "header.txt").rows) == expected
+
+
+def _with(rows, number, **fields):
+    return [replace(row, **fields) if row.initiative_no == number else row for row in rows]
+
+
+@pytest.mark.parametrize(
+    "name", ["SDGsの達成に向けた国際連携の推進", "2025年に向けた国際交流の推進", "ICT活用"], ids=["letters", "digits", "short"]
+)
+def test_a_name_starting_with_ascii_after_its_number(fy2022_sheet, name):
+    rows = _with(fy2022_sheet.rows, 10, initiative_name=name)
+    quirks = text_fixtures.Quirks(number_on_name_line=1.0, number_leading_space=0.5)
+    text = render_text_export(rows, seed=1, quirks=quirks)
+    assert f"10 {name[:4]}" in text
+    assert comparable(parse_text_export(text, "ascii.txt").rows) == comparable(rows)
+
+
+@pytest.mark.parametrize("field", ["description", "results", "reason"])
+def test_a_text_cell_starting_with_a_number_and_ascii(fy2022_sheet, field):
+    value = "12 SDGsの目標達成に向けて、市内企業や大学と連携した国際的な取組を推進し、その成果を広く発信します。"
+    rows = _with(fy2022_sheet.rows, 10, **{field: value})
+    text = render_text_export(rows, seed=1, quirks=text_fixtures.Quirks(number_on_name_line=1.0))
+    assert "\n12 SDGs" in text
+    assert comparable(parse_text_export(text, "text.txt").rows) == comparable(rows)

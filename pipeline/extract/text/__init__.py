@@ -23,6 +23,8 @@ So the reader works from the structure every row has, not from blank lines:
 
 from __future__ import annotations
 
+import itertools
+import re
 from dataclasses import asdict
 from pathlib import Path
 
@@ -30,6 +32,7 @@ from pipeline.extract import layout
 from pipeline.extract.glyphs import canonical_text
 from pipeline.extract.records import Sheet, SheetError, SheetRow
 from pipeline.extract.sheet import NO_TITLE, evaluation_row, find_title, split
+from pipeline.extract.text.columns import Columns, fits
 from pipeline.extract.text.merged_cells import PrintedRow, resolve
 from pipeline.extract.text.pieces import Piece, pieces_of
 from pipeline.extract.text.rows import Parser, RowCells, name_of, text_of
@@ -59,7 +62,9 @@ def parse_text_export(text: str, source: str) -> Sheet:
     if title is None:
         raise SheetError(source, NO_TITLE)
     fiscal_year = layout.fiscal_year_from_title(title)
-    rows, fragments = Parser(pieces_of(lines), source).parse()
+    pieces = pieces_of(lines)
+    pieces = _numbers_apart(pieces, Parser(pieces, source).columns)
+    rows, fragments = Parser(pieces, source).parse()
     own = [(text_of(row.results), text_of(row.reason), text_of(row.future)) for row in rows]
     printed = [_printed_row(row, texts) for row, texts in zip(rows, own)]
     resolved = resolve(printed, fragments, source)
@@ -77,6 +82,28 @@ def parse_text_export(text: str, source: str) -> Sheet:
         for row, initiative, texts in zip(rows, resolved, own)
     )
     return Sheet(source, fiscal_year, title, *split(out))
+
+
+# A row's number on the first line of a 取組名 that starts with ASCII (「10 SDGsの…」), which
+# ``pieces_of`` leaves whole: a text cell's line may start with a number and a space too.
+_NUMBER_AND_ASCII_RE = re.compile(r"([0-9]{1,3}) +([\x21-\x7e].*)")
+
+
+def _numbers_apart(pieces: list[Piece], columns: Columns) -> list[Piece]:
+    """Pieces with such a number cut off its 取組名, told from a text cell by the layout: the No.
+    column comes first, so the number starts a block, and the rest of its line and the lines
+    under it fit the 取組名 column, far narrower than any text column."""
+    out: list[Piece] = []
+    for i, piece in enumerate(pieces):
+        match = _NUMBER_AND_ASCII_RE.fullmatch(piece.text)
+        if match and piece.gap:
+            name = Piece(match[2], piece.line, gap=False, joined=True)
+            under = itertools.takewhile(lambda p: not p.gap and not p.joined, pieces[i + 1 :])
+            if all(fits(line, columns.name) for line in (name, *under)):
+                out += [Piece(match[1], piece.line, gap=True), name]
+                continue
+        out.append(piece)
+    return out
 
 
 def _split_inline(blocks: list[list[Piece]]) -> tuple[list[Piece], list[Piece]]:
