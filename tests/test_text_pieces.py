@@ -1,6 +1,7 @@
 """Text exports of the FY2022 rows printed in ways another exporter or another year may print them
 (a BOM, tabs, a header wrapped otherwise, ...), read back to exactly the rows they were made from."""
 
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -8,6 +9,7 @@ import text_fixtures
 from text_fixtures import render_text_export
 
 from pipeline.extract import layout
+from pipeline.extract.records import SheetError
 from pipeline.extract.text import parse_text_export, read_text_export
 
 
@@ -98,3 +100,59 @@ def test_a_text_cell_starting_with_a_number_and_ascii(fy2022_sheet, field):
     text = render_text_export(rows, seed=1, quirks=text_fixtures.Quirks(number_on_name_line=1.0))
     assert "\n12 SDGs" in text
     assert comparable(parse_text_export(text, "text.txt").rows) == comparable(rows)
+
+
+def _blank_inside(text: str, cell: str, width: int, at: int) -> str:
+    """The export with a blank line inside one cell, after its line ``at``."""
+    lines = text_fixtures.wrap(cell, width)
+    assert len(lines) > at
+    printed = "\n" + "\n".join(lines) + "\n"
+    assert printed in text
+    return text.replace(printed, "\n" + "\n".join([*lines[:at], "", *lines[at:]]) + "\n", 1)
+
+
+def _single_rows(rows):
+    counts = Counter(row.initiative_no for row in rows)
+    return [row for row in rows if counts[row.initiative_no] == 1]
+
+
+@pytest.mark.parametrize("index", [0, 20, 60])
+@pytest.mark.parametrize("at", [1, 2])
+def test_a_blank_line_inside_a_description(fy2022_sheet, expected, index, at):
+    row = _single_rows(fy2022_sheet.rows)[index]
+    quirks = text_fixtures.Quirks(shared_line=0)
+    text = render_text_export(fy2022_sheet.rows, seed=2, quirks=quirks)
+    text = _blank_inside(text, row.description, text_fixtures.WIDTHS["description"], at)
+    assert comparable(parse_text_export(text, "blank.txt").rows) == expected
+
+
+def test_a_blank_line_inside_a_plan(fy2022_sheet, expected):
+    row = next(row for row in _single_rows(fy2022_sheet.rows) if row.plan_fy.count("\n") >= 2)
+    text = render_text_export(fy2022_sheet.rows, seed=2, quirks=text_fixtures.Quirks(shared_line=0))
+    text = _blank_inside(text, row.plan_fy, text_fixtures.WIDTHS["plan"], 1)
+    assert comparable(parse_text_export(text, "blank.txt").rows) == expected
+
+
+def test_a_description_cut_mid_sentence_before_a_wide_block_is_refused(fy2022_sheet):
+    # A description of one full line that ends mid-sentence, then a plan line far wider than the
+    # description column, then the rest of the plan after a blank line: which block is which?
+    row = _single_rows(fy2022_sheet.rows)[5]
+    description = "市内企業と海外の企業や研究機関との連携"
+    assert text_fixtures.display_width(description) == text_fixtures.WIDTHS["description"]
+    plan = (
+        "●" + "海外の研究機関との共同研究や実証事業を推進し、その成果を市内外に広く発信します" * 2 + "\n・事業実施\n・成果の発信"
+    )
+    rows = _with(fy2022_sheet.rows, row.initiative_no, description=description, plan_fy=plan)
+    text = render_text_export(rows, seed=2, quirks=text_fixtures.Quirks(shared_line=0))
+    text = _blank_inside(text, plan, text_fixtures.WIDTHS["plan"], 2)
+    with pytest.raises(SheetError, match=r"blank\.txt, row at line \d+: a blank line inside 取組の内容"):
+        parse_text_export(text, "blank.txt")
+
+
+def test_blank_lines_inside_every_description_are_refused(fy2022_sheet):
+    rows = _single_rows(fy2022_sheet.rows)[:3]
+    text = render_text_export(rows, seed=2, quirks=text_fixtures.Quirks(shared_line=0))
+    for row in rows:
+        text = _blank_inside(text, row.description, text_fixtures.WIDTHS["description"], 1)
+    with pytest.raises(SheetError, match="no row has them as two blocks"):
+        parse_text_export(text, "blank.txt")

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import statistics
 from dataclasses import asdict
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from pipeline.extract.text.columns import Columns, fits
 from pipeline.extract.text.merged_cells import PrintedRow, resolve
 from pipeline.extract.text.pieces import Piece, pieces_of
 from pipeline.extract.text.rows import Parser, RowCells, name_of, text_of
-from pipeline.extract.text.wraps import SoftWraps
+from pipeline.extract.text.wraps import SoftWraps, _slack
 
 __all__ = ["parse_text_export", "read_text_export"]
 
@@ -66,7 +67,8 @@ def parse_text_export(text: str, source: str) -> Sheet:
     pieces = _numbers_apart(pieces, Parser(pieces, source).columns)
     rows, fragments = Parser(pieces, source).parse()
     own = [(text_of(row.results), text_of(row.reason), text_of(row.future)) for row in rows]
-    printed = [_printed_row(row, texts) for row, texts in zip(rows, own)]
+    description_width = _description_width(rows)
+    printed = [_printed_row(row, texts, description_width, source) for row, texts in zip(rows, own)]
     resolved = resolve(printed, fragments, source)
     wraps = SoftWraps(
         {
@@ -106,21 +108,46 @@ def _numbers_apart(pieces: list[Piece], columns: Columns) -> list[Piece]:
     return out
 
 
-def _split_inline(blocks: list[list[Piece]]) -> tuple[list[Piece], list[Piece]]:
-    """取組の内容 then 令和N年度の取組内容, printed with the row as (usually) two blocks."""
-    if len(blocks) == 1:
-        return blocks[0], []
-    return blocks[0], [piece for block in blocks[1:] for piece in block]
+def _description_width(rows: list[RowCells]) -> float | None:
+    """The 取組の内容 column's wrap width: the median widest line of the description of the rows
+    printed with their two merged text cells as two blocks, as most are."""
+    widths = [max(piece.width for piece in row.inline[0]) for row in rows if row.name and len(row.inline) == 2]
+    return statistics.median(widths) if widths else None
 
 
-def _printed_row(row: RowCells, own_texts: tuple[str, str, str]) -> PrintedRow:
+def _split_inline(blocks: list[list[Piece]], width: float | None, source: str) -> tuple[list[Piece], list[Piece]]:
+    """取組の内容 then 令和N年度の取組内容, printed with the row as blocks: two, unless a blank line
+    falls inside one of them. A blank line after a description's line that is full (it wrapped)
+    and ends mid-sentence falls inside the description, whose next block must then fit its column;
+    where that cannot be judged the row is refused, as guessing would misread it silently."""
+    if len(blocks) <= 2:
+        return blocks[0], blocks[1] if len(blocks) == 2 else []
+    if width is None:
+        raise _unclear_inline(source, blocks[1][0], "no row has them as two blocks to measure the 取組の内容 column by")
+    description, rest = list(blocks[0]), blocks[1:]
+    while len(rest) > 1 and description[-1].width >= width - _slack(width) and not description[-1].text.endswith("。"):
+        if not all(fits(piece, width + _slack(width)) for piece in rest[0]):
+            raise _unclear_inline(source, rest[0][0], "the 取組の内容 stops mid-sentence before a block wider than its column")
+        description += rest.pop(0)
+    return description, [piece for block in rest for piece in block]
+
+
+def _unclear_inline(source: str, piece: Piece, why: str) -> SheetError:
+    return SheetError(
+        source,
+        f"a blank line inside 取組の内容 or 令和N年度の取組内容 leaves unclear where the one ends and the other begins: {why}",
+        row=f"at line {piece.line}",
+    )
+
+
+def _printed_row(row: RowCells, own_texts: tuple[str, str, str], description_width: float | None, source: str) -> PrintedRow:
     """The row as printed; ``own_texts`` are its results, reason and future direction."""
     own = " ".join((text_of(row.project), *own_texts))
     ward = layout.WARDS.index(row.code.text) if row.code.text in layout.WARDS else None
     if not row.name:
         plan = text_of([piece for block in row.inline for piece in block]) or None
         return PrintedRow(row.line, None, None, None, plan, own, ward, row.boundary_before)
-    description, plan = _split_inline(row.inline)
+    description, plan = _split_inline(row.inline, description_width, source)
     return PrintedRow(
         row.line, row.number, name_of(row.name), text_of(description), text_of(plan), own, ward, row.boundary_before
     )
