@@ -156,3 +156,14 @@ def test_blank_lines_inside_every_description_are_refused(fy2022_sheet):
         text = _blank_inside(text, row.description, text_fixtures.WIDTHS["description"], 1)
     with pytest.raises(SheetError, match="no row has them as two blocks"):
         parse_text_export(text, "blank.txt")
+
+
+def test_a_blank_line_inside_a_plan_that_starts_as_narrow_as_a_description_is_refused(fy2022_sheet):
+    # Its first block could as well be the description's last paragraph.
+    row = _single_rows(fy2022_sheet.rows)[5]
+    plan = "●研修の実施\n・事業実施\n●" + "海外の研究機関との共同研究や実証事業を推進し、その成果を市内外に広く発信します" * 2
+    rows = _with(fy2022_sheet.rows, row.initiative_no, plan_fy=plan)
+    text = render_text_export(rows, seed=2, quirks=text_fixtures.Quirks(shared_line=0))
+    text = _blank_inside(text, plan, text_fixtures.WIDTHS["plan"], 2)
+    with pytest.raises(SheetError, match="the block after the 取組の内容 fits its column"):
+        parse_text_export(text, "blank.txt")

@@ -119,7 +119,8 @@ def _split_inline(blocks: list[list[Piece]], width: float | None, source: str) -
     """取組の内容 then 令和N年度の取組内容, printed with the row as blocks: two, unless a blank line
     falls inside one of them. A blank line after a description's line that is full (it wrapped)
     and ends mid-sentence falls inside the description, whose next block must then fit its column;
-    where that cannot be judged the row is refused, as guessing would misread it silently."""
+    otherwise the plan starts after it, and must show it by a line wider than the description
+    column. Where that cannot be judged the row is refused, as guessing would misread it silently."""
     if len(blocks) <= 2:
         return blocks[0], blocks[1] if len(blocks) == 2 else []
     if width is None:
@@ -129,6 +130,8 @@ def _split_inline(blocks: list[list[Piece]], width: float | None, source: str) -
         if not all(fits(piece, width + _slack(width)) for piece in rest[0]):
             raise _unclear_inline(source, rest[0][0], "the 取組の内容 stops mid-sentence before a block wider than its column")
         description += rest.pop(0)
+    if len(rest) > 1 and all(fits(piece, width + _slack(width)) for piece in rest[0]):
+        raise _unclear_inline(source, rest[0][0], "the block after the 取組の内容 fits its column, so it may be the rest of it")
     return description, [piece for block in rest for piece in block]
 
 
