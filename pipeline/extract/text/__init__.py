@@ -64,6 +64,8 @@ def parse_text_export(text: str, source: str) -> Sheet:
         raise SheetError(source, NO_TITLE)
     fiscal_year = layout.fiscal_year_from_title(title)
     pieces = pieces_of(lines)
+    # The 取組名 column's width, which tells a number on a name's line apart, is measured by a
+    # parser of the pieces as first cut; the rows are read from the pieces cut again.
     pieces = _numbers_apart(pieces, Parser(pieces, source).columns)
     rows, fragments = Parser(pieces, source).parse()
     own = [(text_of(row.results), text_of(row.reason), text_of(row.future)) for row in rows]
