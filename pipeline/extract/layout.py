@@ -50,22 +50,22 @@ PILLAR_RE = re.compile(r"^\s*【\s*取組方針\s*([ⅠⅡⅢⅣⅤⅥⅦⅧⅨ�
 DIRECTION_RE = re.compile(r"^\s*取組の方向性\s*([0-9０-９]+)[\s　]*(.*)$")
 SUBAREA_RE = re.compile(r"^\s*([①-⑳])\s*(.*)$")
 
-# Words of the column-header row (and its wrapped pieces) that a page repeats at its top.
-HEADER_WORDS = (
-    "取組名",
-    "事務事業名",
-    "施策番号",
-    "取組の内容",
-    "取組内容の実績等",
-    "施策への貢献度",
-    "（評価）",
-    "評価の理由",
-    "今後の事業の方向性",
-    "担当局",
-    "No.",
-    "No",
+# The column-header row, label by label in column order, each with the forms sheets print it in;
+# 〓 stands for the era and year (令和４年度) that the plan and 達成度 columns name.
+HEADER_LABELS = (
+    ("", "No.", "No", "番号"),
+    ("取組名",),
+    ("事務事業名",),
+    ("施策番号",),
+    ("取組の内容",),
+    ("〓の取組内容",),
+    ("「⑤〓の取組内容」に対する達成度", "達成度"),
+    ("取組内容の実績等", "取組内容の実績"),
+    ("施策への貢献度（評価）", "施策への貢献度"),
+    ("評価の理由",),
+    ("今後の事業の方向性",),
+    ("担当局",),
 )
-HEADER_ACHIEVEMENT_RE = re.compile(r"「?⑤?(令和|平成)[0-9０-９元]+年度の|取組内容」に対|する達成度|に対する達成度")
 
 
 def compact(text: str) -> str:

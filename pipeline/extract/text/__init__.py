@@ -23,6 +23,9 @@ So the reader works from the structure every row has, not from blank lines:
 
 from __future__ import annotations
 
+import itertools
+import re
+import statistics
 from dataclasses import asdict
 from pathlib import Path
 
@@ -30,10 +33,11 @@ from pipeline.extract import layout
 from pipeline.extract.glyphs import canonical_text
 from pipeline.extract.records import Sheet, SheetError, SheetRow
 from pipeline.extract.sheet import NO_TITLE, evaluation_row, find_title, split
+from pipeline.extract.text.columns import Columns, fits
 from pipeline.extract.text.merged_cells import PrintedRow, resolve
 from pipeline.extract.text.pieces import Piece, pieces_of
 from pipeline.extract.text.rows import Parser, RowCells, name_of, text_of
-from pipeline.extract.text.wraps import SoftWraps
+from pipeline.extract.text.wraps import SoftWraps, _slack
 
 __all__ = ["parse_text_export", "read_text_export"]
 
@@ -43,7 +47,7 @@ def read_text_export(path: str | Path) -> Sheet:
     path = Path(path)
     source = path.name
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SheetError(source, f"not UTF-8 text (bad byte at offset {exc.start}); expected a text export of the sheet") from exc
     except OSError as exc:
@@ -53,14 +57,20 @@ def read_text_export(path: str | Path) -> Sheet:
 
 def parse_text_export(text: str, source: str) -> Sheet:
     """The rows of a text export given as a string; ``source`` names it in rows and errors."""
-    lines = canonical_text(text).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
+    # A BOM is no character of the sheet; editors on Windows write one at the top of the file.
+    lines = canonical_text(text.removeprefix("\ufeff")).replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     title = find_title(lines)
     if title is None:
         raise SheetError(source, NO_TITLE)
     fiscal_year = layout.fiscal_year_from_title(title)
-    rows, fragments = Parser(pieces_of(lines), source).parse()
+    pieces = pieces_of(lines)
+    # The 取組名 column's width, which tells a number on a name's line apart, is measured by a
+    # parser of the pieces as first cut; the rows are read from the pieces cut again.
+    pieces = _numbers_apart(pieces, Parser(pieces, source).columns)
+    rows, fragments = Parser(pieces, source).parse()
     own = [(text_of(row.results), text_of(row.reason), text_of(row.future)) for row in rows]
-    printed = [_printed_row(row, texts) for row, texts in zip(rows, own)]
+    description_width = _description_width(rows)
+    printed = [_printed_row(row, texts, description_width, source) for row, texts in zip(rows, own)]
     resolved = resolve(printed, fragments, source)
     wraps = SoftWraps(
         {
@@ -78,21 +88,71 @@ def parse_text_export(text: str, source: str) -> Sheet:
     return Sheet(source, fiscal_year, title, *split(out))
 
 
-def _split_inline(blocks: list[list[Piece]]) -> tuple[list[Piece], list[Piece]]:
-    """取組の内容 then 令和N年度の取組内容, printed with the row as (usually) two blocks."""
-    if len(blocks) == 1:
-        return blocks[0], []
-    return blocks[0], [piece for block in blocks[1:] for piece in block]
+# A row's number on the first line of a 取組名 that starts with ASCII (「10 SDGsの…」), which
+# ``pieces_of`` leaves whole: a text cell's line may start with a number and a space too.
+_NUMBER_AND_ASCII_RE = re.compile(r"([0-9]{1,3}) +([\x21-\x7e].*)")
 
 
-def _printed_row(row: RowCells, own_texts: tuple[str, str, str]) -> PrintedRow:
+def _numbers_apart(pieces: list[Piece], columns: Columns) -> list[Piece]:
+    """Pieces with such a number cut off its 取組名, told from a text cell by the layout: the No.
+    column comes first, so the number starts a block, and the rest of its line and the lines
+    under it fit the 取組名 column, far narrower than any text column."""
+    out: list[Piece] = []
+    for i, piece in enumerate(pieces):
+        match = _NUMBER_AND_ASCII_RE.fullmatch(piece.text)
+        if match and piece.gap:
+            name = Piece(match[2], piece.line, gap=False, joined=True)
+            under = itertools.takewhile(lambda p: not p.gap and not p.joined, pieces[i + 1 :])
+            if all(fits(line, columns.name) for line in (name, *under)):
+                out += [Piece(match[1], piece.line, gap=True), name]
+                continue
+        out.append(piece)
+    return out
+
+
+def _description_width(rows: list[RowCells]) -> float | None:
+    """The 取組の内容 column's wrap width: the median widest line of the description of the rows
+    printed with their two merged text cells as two blocks, as most are."""
+    widths = [max(piece.width for piece in row.inline[0]) for row in rows if row.name and len(row.inline) == 2]
+    return statistics.median(widths) if widths else None
+
+
+def _split_inline(blocks: list[list[Piece]], width: float | None, source: str) -> tuple[list[Piece], list[Piece]]:
+    """取組の内容 then 令和N年度の取組内容, printed with the row as blocks: two, unless a blank line
+    falls inside one of them. A blank line after a description's line that is full (it wrapped)
+    and ends mid-sentence falls inside the description, whose next block must then fit its column;
+    otherwise the plan starts after it, and must show it by a line wider than the description
+    column. Where that cannot be judged the row is refused, as guessing would misread it silently."""
+    if len(blocks) <= 2:
+        return blocks[0], blocks[1] if len(blocks) == 2 else []
+    if width is None:
+        raise _unclear_inline(source, blocks[1][0], "no row has them as two blocks to measure the 取組の内容 column by")
+    description, rest = list(blocks[0]), blocks[1:]
+    while len(rest) > 1 and description[-1].width >= width - _slack(width) and not description[-1].text.endswith("。"):
+        if not all(fits(piece, width + _slack(width)) for piece in rest[0]):
+            raise _unclear_inline(source, rest[0][0], "the 取組の内容 stops mid-sentence before a block wider than its column")
+        description += rest.pop(0)
+    if len(rest) > 1 and all(fits(piece, width + _slack(width)) for piece in rest[0]):
+        raise _unclear_inline(source, rest[0][0], "the block after the 取組の内容 fits its column, so it may be the rest of it")
+    return description, [piece for block in rest for piece in block]
+
+
+def _unclear_inline(source: str, piece: Piece, why: str) -> SheetError:
+    return SheetError(
+        source,
+        f"a blank line inside 取組の内容 or 令和N年度の取組内容 leaves unclear where the one ends and the other begins: {why}",
+        row=f"at line {piece.line}",
+    )
+
+
+def _printed_row(row: RowCells, own_texts: tuple[str, str, str], description_width: float | None, source: str) -> PrintedRow:
     """The row as printed; ``own_texts`` are its results, reason and future direction."""
     own = " ".join((text_of(row.project), *own_texts))
     ward = layout.WARDS.index(row.code.text) if row.code.text in layout.WARDS else None
     if not row.name:
         plan = text_of([piece for block in row.inline for piece in block]) or None
         return PrintedRow(row.line, None, None, None, plan, own, ward, row.boundary_before)
-    description, plan = _split_inline(row.inline)
+    description, plan = _split_inline(row.inline, description_width, source)
     return PrintedRow(
         row.line, row.number, name_of(row.name), text_of(description), text_of(plan), own, ward, row.boundary_before
     )

@@ -4,6 +4,7 @@ is dropped. Widths are measured in display columns, as the export lays its lines
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -49,32 +50,85 @@ _SPLIT_RE = re.compile(
 )
 
 
-_PLAN_HEADER_RE = re.compile(r"(令和|平成)[0-9０-９元]+年度の取組内容")
+_ERA_RE = re.compile(r"(令和|平成)([0-9]+|元)年度")
 
 
-def _is_header_word(word: str) -> bool:
-    return word in layout.HEADER_WORDS or bool(layout.HEADER_ACHIEVEMENT_RE.fullmatch(word) or _PLAN_HEADER_RE.fullmatch(word))
+def _header_form(text: str) -> str:
+    """Text as the header is compared: compact, its era and year as 〓."""
+    return _ERA_RE.sub("〓", layout.compact(text))
 
 
-_HEADER_STARTS = frozenset(word[0] for word in layout.HEADER_WORDS) | set("「⑤令平取すに")
+# Every form of the whole header row, and its last two labels.
+_HEADERS = tuple(_header_form("".join(labels)) for labels in itertools.product(*layout.HEADER_LABELS))
+_ALL_HEADERS = "\n".join(_HEADERS)  # one string to search them all at once (a form has no whitespace)
+_HEADER_END = _header_form("".join(labels[0] for labels in layout.HEADER_LABELS[-2:]))
 
 
-def _is_furniture(stripped: str) -> bool:
-    """Page title and column-header lines, which repeat (sometimes in part) at page tops."""
-    if "シート" in stripped and layout.fiscal_year_from_title(stripped):
-        return True
-    if stripped[0] not in _HEADER_STARTS:
-        return False
-    words = stripped.split()
-    return _is_header_word(words[0]) and all(_is_header_word(word) for word in words[1:])
+def _furniture(lines: list[str]) -> set[int]:
+    """Indexes of the page furniture: the page titles and the column headers, which wrap their
+    labels anywhere and which the export may print only in part."""
+    forms = [_header_form(line) for line in lines]
+    return _titles_and_headers(lines, forms) | _header_ends(forms)
+
+
+def _titles_and_headers(lines: list[str], forms: list[str]) -> set[int]:
+    """Each page title and the lines after it (blank lines aside) that spell parts of the header in
+    its order: the export may leave a line of it out, or start it from one of its lines."""
+    found: set[int] = set()
+    ends: list[int] = []  # where in each form of the header the run so far ends; -1 where it went astray
+    for i, (line, form) in enumerate(zip(lines, forms)):
+        if "シート" in line and layout.fiscal_year_from_title(line):
+            found.add(i)
+            ends = [0] * len(_HEADERS)
+            continue
+        if not form or not ends:
+            continue
+        ends = [_after(header, form, end) for header, end in zip(_HEADERS, ends)]
+        if max(ends) < 0:
+            ends = []
+        else:
+            found.add(i)
+    return found
+
+
+def _after(header: str, form: str, start: int) -> int:
+    """Where ``form`` ends when it comes in ``header`` at or after ``start``; -1 if it does not."""
+    at = header.find(form, start) if start >= 0 else -1
+    return at + len(form) if at >= 0 else -1
+
+
+def _header_ends(forms: list[str]) -> set[int]:
+    """The end of a header printed without its title (the export moved the title elsewhere): lines
+    (blank lines aside) that spell the header's text up to its last two labels, so that no cell's
+    line of its own (「局」) ever reads as one."""
+    found: set[int] = set()
+    i = 0
+    while i < len(forms):
+        run, text = [], ""
+        for j in range(i, len(forms)):
+            form = forms[j]
+            if not form:
+                continue
+            if text + form not in _ALL_HEADERS:
+                break
+            run.append(j)
+            text += form
+            if text.endswith(_HEADER_END):
+                found.update(run)
+                i = j
+                break
+        i += 1
+    return found
 
 
 def pieces_of(lines: list[str]) -> list[Piece]:
     pieces: list[Piece] = []
     gap = True
+    furniture = _furniture(lines)
     for number, line in enumerate(lines, start=1):
-        stripped = line.strip()
-        if not stripped or _is_furniture(stripped):
+        # Exporters part two cells sharing a line with spaces or a tab; either is the same gap.
+        stripped = line.replace("\t", " ").strip()
+        if not stripped or number - 1 in furniture:
             gap = True
             continue
         if " " not in stripped:
