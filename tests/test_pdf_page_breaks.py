@@ -211,7 +211,9 @@ def test_a_frame_around_the_page_is_not_the_table(excerpt: Sheet, tmp_path: Path
 
 
 @pytest.mark.parametrize("producer", ["split_closed", "clipped_open", "repeated_closed"])
-def test_a_cut_rows_tail_starting_like_a_section_title_stays_in_its_row(fy2022_sheet: Sheet, tmp_path: Path, producer: str) -> None:
+def test_a_cut_rows_tail_starting_like_a_section_title_stays_in_its_row(
+    fy2022_sheet: Sheet, tmp_path: Path, producer: str
+) -> None:
     # No. 17's results go on, past the break, with a list line 「③中国瀋陽市との交流…」, the tail's
     # topmost line: like a sub-area title, but with lines in other cells beside it.
     layout = replace(PRODUCERS[producer], page_size=A3_LANDSCAPE, split_rows=frozenset({(17, 1)}))
