@@ -395,6 +395,8 @@ class _Writer:
         self.empty_page = False
 
     def place_block(self, rows: list[SheetRow]) -> None:
+        if self.page and not self.empty_page and (rows[0].initiative_no, rows[0].sub_row) in self.layout.break_before:
+            self.new_page()  # after the section rows placed before it
         texts = [_cell_texts(row) for row in rows]
         block = _Block({name: self.field_content(name, texts[0][name]) for name in SHARED_FIELDS})
         for row, text in zip(rows, texts):

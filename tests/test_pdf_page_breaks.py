@@ -226,3 +226,11 @@ def test_a_page_that_starts_and_ends_inside_one_initiative_reads_back(excerpt: S
     # rules at the breaks, the rule between No. and 取組名 touches no other rule of the table.
     layout = replace(PRODUCERS[producer], page_size=A3_LANDSCAPE, break_before=frozenset({(62, 3), (62, 5)}))
     _read_back(excerpt, layout, tmp_path / "two_breaks.pdf")
+
+
+@pytest.mark.parametrize("producer", PRODUCERS)
+def test_a_page_of_section_rows_only_reads_back(excerpt: Sheet, tmp_path: Path, producer: str) -> None:
+    # A producer that keeps rows whole prints the first page's section rows, which span the table,
+    # and the initiative after them on the next page: no rule tells No. from 取組名 on the first.
+    layout = replace(PRODUCERS[producer], page_size=A3_LANDSCAPE, break_before=frozenset({(FIRST, 1)}))
+    _read_back(excerpt, layout, tmp_path / "sections_only.pdf")

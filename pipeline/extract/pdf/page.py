@@ -142,6 +142,10 @@ def read_page(page: Page, source_file: str, header: Header | None = None) -> Pag
         one_line = len(list(lines_of(printed))) == 1
         section = _section(page.page_number, band_chars) if starts_left and not graded and (one_text or one_line) else None
         rows.append(section or row)
+    if "initiative_no" not in columns:
+        if any(isinstance(row, GridRow) for row in rows):
+            raise _lacks(["initiative_no"], source_file, page.page_number)
+        header = None  # not a header later pages can be read with
     return PageTable(page.page_number, title, tuple(rows), has_text, header)
 
 
@@ -257,10 +261,16 @@ def _header(table: _Table, source_file: str, page: int) -> tuple[int, dict[str, 
             columns.setdefault(labels[narrowest], []).append(column)
     if "initiative_no" not in columns and len(columns.get("initiative_name", ())) > 1:
         columns["initiative_no"] = [columns["initiative_name"].pop(0)]
-    missing = [name for name in COLUMN_FIELDS if name not in columns]
+    # Without a row of its own, a page of section rows only has no rule to tell No. from 取組名 by:
+    # read_page asks for the No. column once a band is a grid row.
+    missing = [name for name in COLUMN_FIELDS if name not in columns and name != "initiative_no"]
     if missing:
-        raise SheetError(source_file, f"the column header lacks {', '.join(missing)}", page=page)
+        raise _lacks(missing, source_file, page)
     return end, columns
+
+
+def _lacks(missing: list[str], source_file: str, page: int) -> SheetError:
+    return SheetError(source_file, f"the column header lacks {', '.join(missing)}", page=page)
 
 
 def title_of(texts: list[tuple[str, ...]]) -> str | None:
