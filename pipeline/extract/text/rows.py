@@ -11,13 +11,11 @@ from dataclasses import dataclass, field
 from pipeline.extract import layout
 from pipeline.extract.records import SheetError
 from pipeline.extract.sheet import NO_ROWS, Section, section_row
-from pipeline.extract.text.columns import INITIATIVE_NO_RE, Columns, fits
+from pipeline.extract.text.columns import BUREAU_SUFFIXES, INITIATIVE_NO_RE, Columns, fits
 from pipeline.extract.text.merged_cells import Fragment
 from pipeline.extract.text.pieces import Piece, display_width
+from pipeline.extract.text.row_cuts import join_cut
 from pipeline.extract.text.wraps import WRAP_SLACK, WRAP_SLACK_SHARE
-
-# The last characters of a bureau or ward-office name (局, 本部, 区役所, 事務局, …).
-BUREAU_SUFFIXES = ("局", "本部", "役所", "支所", "室", "委員会", "センター", "事務所")
 
 # Punctuation that prose cells have and names never do.
 PROSE_PUNCTUATION = re.compile(r"[。、，,．.「」（）()・：:！!？?●∘○〇※]")
@@ -45,14 +43,21 @@ class RowCells:
     future: list[Piece] = field(default_factory=list)
     bureau: list[Piece] = field(default_factory=list)
     unknown_grades: list[str] = field(default_factory=list)
+    cut_grades: dict[str, tuple] = field(default_factory=dict)  # a label a page break cut short: kind, text, problem
+    cut_bureau: bool = False  # a page break cut the 担当局 short
 
 
 class Parser:
     """One pass over the pieces: rows between grade anchors, section rows and stray merged cells."""
 
-    def __init__(self, pieces: list[Piece], source: str):
+    def __init__(self, pieces: list[Piece], source: str, widths: dict[str, float] | None = None):
+        """``widths``: the columns' widths (``row_cuts.column_widths``) to join rows cut by a page
+        break by; without them, a row's cells after a page break are left out, and ``cut`` tells."""
         self.pieces = pieces
         self.source = source
+        self.widths = widths
+        self.cut = False
+        self.continued = 0  # how many rows were read when the last row cut by a page break was continued
         self.codes = [i for i, piece in enumerate(pieces) if not piece.joined and layout.is_policy_code(piece.text)]
         self.columns = Columns.measure(pieces, self.codes)
         self.section = Section()
@@ -79,9 +84,15 @@ class Parser:
             row.results = self.pieces[ach.end : con.start]
             row.contribution = con.code
             row.unknown_grades = [grade.problem for grade in (ach, con) if grade.problem]
+            row.cut_grades = {
+                grade.kind.name: (grade.kind, grade.printed, grade.problem) for grade in (ach, con) if grade.printed
+            }
             self.rows.append(row)
             cursor = con.end
         self._strays(self._trailing_cells(self.pieces[cursor:], self.rows[-1]))
+        cut = next((row for row in self.rows if row.cut_bureau), None)
+        if cut is not None and self.widths is not None:
+            raise self.error(cut.bureau[0], "a 担当局 (bureau) cut short by page furniture does not go on after it")
         return self.rows, self.fragments
 
     # anchors
@@ -209,13 +220,15 @@ class Parser:
         label = layout.compact("".join(piece.text for piece in self.pieces[i:end]))
         if not kind.label_like.fullmatch(label):
             return None
-        return _Grade(i, end, kind, None, layout.unknown_grade(kind.name, label, f" at line {piece.line}"))
+        # A label that stops short of one of the scale's may go on after a page break (``row_cuts``).
+        printed = label if any(whole.startswith(label) for whole in kind.labels) else None
+        return _Grade(i, end, kind, None, layout.unknown_grade(kind.name, label, f" at line {piece.line}"), printed)
 
     # reason, future direction, bureau
 
     def _trailing_cells(self, pieces: list[Piece], row: RowCells) -> list[Piece]:
         """Fill the row's last three cells from the start of ``pieces``; return what follows them."""
-        bureau = _find_bureau(pieces, self.columns)
+        bureau = self._bureau(pieces, row)
         if bureau is None:
             raise self.error(pieces[0] if pieces else None, "no 担当局 (bureau) found after the row's grades")
         start, end = bureau
@@ -229,6 +242,22 @@ class Parser:
         self.boundary = False
         return pieces[end:]
 
+    def _bureau(self, pieces: list[Piece], row: RowCells) -> tuple[int, int] | None:
+        """Where the bureau is among the row's last cells: before the page furniture, if some comes
+        after them, as a row's cells do not go on after a page break unless it cut the row; the
+        last block before the furniture, cut short, when it is all bureau lines but spells none."""
+        top = next((i for i, piece in enumerate(pieces) if piece.page_top), None)
+        if top is None:
+            return _find_bureau(pieces, self.columns)
+        bureau = _find_bureau(pieces[:top], self.columns)
+        if bureau is not None:
+            return bureau
+        start = next((i for i in range(top - 1, 0, -1) if _starts_cell(pieces[i])), 0)
+        if start > 0 and all(_is_bureau_line(piece, self.columns) for piece in pieces[start:top]):
+            row.cut_bureau = True
+            return start, top
+        return _find_bureau(pieces, self.columns)
+
     # No., 取組名, 事務事業名, 施策番号, 取組の内容, 令和N年度の取組内容
 
     def _leading_cells(self, pieces: list[Piece]) -> RowCells:
@@ -238,6 +267,12 @@ class Parser:
                 pieces[-1] if pieces else None,
                 "no 施策番号 (a policy code such as ４－４－１, or a ward) before the 達成度 grade",
             )
+        # A page break before the row's code: the row starts on the new page, as a row the break
+        # cut has its code before it (``row_cuts``); what comes before the break is no cell of it.
+        top = max((i for i in range(code_at) if pieces[i].page_top), default=0)
+        if top:
+            self._strays(pieces[:top])
+            return self._leading_cells(pieces[top:])
         inline = _blocks(pieces[code_at + 1 :])
         sections = self._section_lines(pieces[:code_at])
         is_section = lambda piece: id(piece) in sections  # noqa: E731
@@ -257,7 +292,7 @@ class Parser:
             if name_start == project_start:
                 # The 取組名 wrapped as narrow as the 事務事業名: it is the first block of the run.
                 project_start = next((i for i in range(project_start + 1, code_at) if pieces[i].gap), code_at)
-        self._strays(pieces[:row_start])
+        self._strays(pieces[:row_start], next_unnumbered=number is None)
         return RowCells(
             section=self.section,
             project=pieces[project_start:code_at],
@@ -275,8 +310,32 @@ class Parser:
         self.section = saved
         return found
 
-    def _strays(self, pieces: list[Piece]) -> None:
+    def _continuation(self, pieces: list[Piece], next_unnumbered: bool) -> list[Piece]:
+        """The blocks right after page furniture that carry on the row before it (see ``row_cuts``):
+        up to a number or a section row, which no cell's rest starts with; the pieces after them."""
+        if not pieces or not pieces[0].page_top or not self.rows or self.continued == len(self.rows):
+            return pieces
+        if self._is_section(pieces[0]):
+            return pieces
+        stop = next((i for i, p in enumerate(pieces) if _starts_cell(p) and INITIATIVE_NO_RE.match(p.text)), len(pieces))
+        blocks: list[list[Piece]] = []
+        for piece in pieces[:stop]:
+            if _starts_cell(piece) or not blocks:
+                blocks.append([])
+            blocks[-1].append(piece)
+        if not blocks:
+            return pieces
+        self.cut, self.continued = True, len(self.rows)
+        if self.widths is None:
+            return pieces[stop:]
+        # A line of a text cell may start with ① as a sub-area row does: the blocks may end at one.
+        ends = [k for k in range(1, len(blocks)) if self._is_section(blocks[k][0])] + [len(blocks)]
+        end = join_cut(self.rows[-1], blocks, ends, next_unnumbered and stop == len(pieces), self.widths, self.source)
+        return [piece for block in blocks[end:] for piece in block] + pieces[stop:]
+
+    def _strays(self, pieces: list[Piece], next_unnumbered: bool = False) -> None:
         """Section rows update the hierarchy; every other block is a stray merged cell."""
+        pieces = self._continuation(pieces, next_unnumbered)
         cells: list[list[Piece]] = []
         for block in _blocks(pieces):
             rest = [piece for piece in block if piece.joined or not self._take_section(piece)]
@@ -290,11 +349,14 @@ class Parser:
         may start with ① too, but a section row starts its own block, and a sub-area only counts
         when it comes after the current one (a sub-area with no initiatives that year is not
         printed, so numbers may skip)."""
-        found = section_row(piece.text)
-        if found is None or (found[0] == "subarea" and (not piece.gap or found[1] <= self.section.subarea_no)):
+        if not self._is_section(piece):
             return False
-        self.section = self.section.enter(*found)
+        self.section = self.section.enter(*section_row(piece.text))
         return True
+
+    def _is_section(self, piece: Piece) -> bool:
+        found = section_row(piece.text)
+        return found is not None and not (found[0] == "subarea" and (not piece.gap or found[1] <= self.section.subarea_no))
 
 
 @dataclass(frozen=True)
@@ -328,6 +390,7 @@ class _Grade:
     kind: _GradeKind
     code: int | str | None
     problem: str | None
+    printed: str | None = None  # a label cut short: its text
 
 
 def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
