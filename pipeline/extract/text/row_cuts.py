@@ -25,17 +25,19 @@ from pipeline.extract.text.wraps import _slack
 class _Cell:
     column: str
     pieces: list[Piece]  # the cell's lines before the break, which its rest joins
-    width: float  # the widest line its column holds
+    widths: tuple[float, float]  # its column's narrowest full line and widest line
     completes: Callable[[str], bool] | None = None  # for a label or name cut short: whether a rest completes it
     # Lines above the cell's own that may be of its column: a number printed on its own line over
     # the 取組名, which an export may print as one cell with it.
     above: int = 0
+    required: bool = False  # it stops short, so it must go on after the break
 
 
-def column_widths(rows: list, name: int, project: int) -> dict[str, float]:
-    """The widest line each column holds, measured from the rows: the median widest line of its
-    cells of two lines or more, with the slack of a proportional font; ``name`` and ``project``
-    come measured already (``Columns``)."""
+def column_widths(rows: list, name: int, project: int) -> dict[str, tuple[float, float]]:
+    """Per column, the narrowest line that is full (the cell went on) and the widest line it holds,
+    measured from the rows: the median widest line of its cells of two lines or more, give or take
+    the slack of a proportional font; ``name`` and ``project`` come measured already (``Columns``,
+    its slack on top)."""
     cells: dict[str, list[list[Piece]]] = {"description": [], "plan": [], "results": [], "reason": [], "future": []}
     for row in rows:
         if row.name and len(row.inline) == 2:
@@ -44,39 +46,45 @@ def column_widths(rows: list, name: int, project: int) -> dict[str, float]:
         cells["results"].append(row.results)
         cells["reason"].append(row.reason)
         cells["future"].append(row.future)
-    widths: dict[str, float] = {"name": name, "project": project}
+    widths = {"name": (name - _NAME_SLACK, name), "project": (project - _PROJECT_SLACK, project)}
     for column, found in cells.items():
         maxima = [max(piece.width for piece in cell) for cell in found if len({piece.line for piece in cell}) > 1]
         median = statistics.median(maxima) if maxima else 0.0
-        widths[column] = median + _slack(median) if maxima else float("inf")
+        widths[column] = (median - _slack(median), median + _slack(median)) if maxima else (float("inf"),) * 2
     return widths
 
 
-def join_cut(
-    row, blocks: list[list[Piece]], ends: list[int], next_unnumbered: bool, widths: dict[str, float], source: str
-) -> int:
+# How far below ``Columns``' widths a full line of the 取組名 and the 事務事業名 may end: their slack
+# and a character that kinsoku moved to the next line.
+_NAME_SLACK, _PROJECT_SLACK = 6, 4
+
+
+def join_cut(row, blocks: list[list[Piece]], ends: list[int], widths: dict, source: str) -> int | None:
     """Join the first blocks after a page break to the cells of their columns in ``row``, the row
-    before it; return how many they are. ``ends`` are where they may end (the blocks after may be
-    section rows); ``next_unnumbered``: the next row follows with no number, so the last block may
-    be its first cell. SheetError naming the line where no one reading fits."""
+    before it; return how many they are, or None where the row shows no cut (no cell of it stops
+    short: a label or a bureau name unfinished, a tallest cell ending in a full line mid-sentence)
+    or they fit its cells in no way: they are then no rest of it. ``ends`` are where they may end,
+    0 where all of them may be the next row's cells (then they are, unless a label or a bureau
+    name of the row is unfinished). SheetError naming the line where more than
+    one reading fits."""
     first = blocks[0][0]
     cells = _cut_cells(row, widths, first, source)
-    found = []
-    for end in ends:
-        readings = _readings(blocks[:end], cells)
-        # The next row's first cell may be the last block, if that fits its column and completes nothing.
-        last_free = readings and cells[readings[0][-1]].completes is None
-        if next_unnumbered and end == len(blocks) and last_free and all(p.width <= widths["name"] for p in blocks[-1]):
-            readings.append(readings[0][:-1])
-        found += [(end, reading) for reading in readings]
-    if len(found) != 1:
-        how = "in no way" if not found else "in more than one way"
+    if not any(cell.required for cell in cells):
+        return None
+    if 0 in ends and not any(cell.completes for cell in cells):
+        # Nothing shows for sure that the row goes on (a label, a bureau name unfinished): the
+        # blocks are read as the next row's, as they were before rows cut by a page break were.
+        return None
+    found = [(end, reading) for end in ends if end for reading in _readings(blocks[:end], cells)]
+    if not found:
+        return None
+    if len(found) > 1:
         raise SheetError(
             source,
             (
                 f"a row cut by a page break goes on after the page's title and header, but the cells printed there "
-                f"(from 「{first.text[:20]}」) fit the cells of the row before the break {how}: cannot tell which "
-                "cell each belongs to; read this year from its PDF"
+                f"(from 「{first.text[:20]}」) fit the cells of the row before the break in more than one way: cannot "
+                "tell which cell each belongs to; read this year from its PDF"
             ),
             row=f"at line {first.line}",
         )
@@ -137,6 +145,11 @@ def _cut_cells(row, widths: dict[str, float], first: Piece, source: str) -> list
     if row.cut_bureau:
         printed = _text(row.bureau)
         cells.append(_Cell("bureau", row.bureau, widths["project"], lambda rest: (printed + rest).endswith(BUREAU_SUFFIXES)))
+    for cell in cells:
+        last = cell.pieces[-1] if cell.pieces else None
+        cell.required = cell.completes is not None or (
+            last is not None and last.width >= cell.widths[0] and not last.text.endswith("。")
+        )
     return cells
 
 
@@ -147,25 +160,25 @@ def _completes_label(kind, printed: str) -> Callable[[str], bool]:
 def _fits(block: list[Piece], cell: _Cell) -> bool:
     if cell.completes is not None and not cell.completes(_text(block)):
         return False
-    return all(piece.width <= cell.width for piece in block)
+    return all(piece.width <= cell.widths[1] for piece in block)
 
 
 def _readings(blocks: list[list[Piece]], cells: list[_Cell]) -> list[list[int]]:
     """Up to two ways to give each block, in order, a cell of its own, in column order, that it fits;
-    the cells cut short (a label, a name) must each get one."""
+    the cells cut short must each get one."""
     found: list[list[int]] = []
 
     def walk(i: int, j: int, chosen: list[int]) -> None:
         if len(found) > 1:
             return
         if i == len(blocks):
-            if all(cells[k].completes is None or k in chosen for k in range(len(cells))):
+            if all(not cells[k].required or k in chosen for k in range(len(cells))):
                 found.append(chosen)
             return
         for k in range(j, len(cells) - (len(blocks) - i) + 1):
             if _fits(blocks[i], cells[k]):
                 walk(i + 1, k + 1, [*chosen, k])
-            if cells[k].completes is not None:
+            if cells[k].required:
                 break  # a cell cut short must get its rest: no later block may pass it by
 
     walk(0, 0, [])

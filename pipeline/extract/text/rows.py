@@ -20,6 +20,9 @@ from pipeline.extract.text.wraps import WRAP_SLACK, WRAP_SLACK_SHARE
 # Punctuation that prose cells have and names never do.
 PROSE_PUNCTUATION = re.compile(r"[。、，,．.「」（）()・：:！!？?●∘○〇※]")
 
+# What a sentence has and a name never does.
+_SENTENCE_RE = re.compile(r"[。、]")
+
 # A cell of its own that marks a grade as not given: a dash, or words saying so.
 NO_GRADE_RE = re.compile(r"[-‐－−―ー—–]+|未評価|評価なし|評価対象外|対象外|該当なし")
 
@@ -89,7 +92,7 @@ class Parser:
             }
             self.rows.append(row)
             cursor = con.end
-        self._strays(self._trailing_cells(self.pieces[cursor:], self.rows[-1]))
+        self._strays(self._continuation(self._trailing_cells(self.pieces[cursor:], self.rows[-1]), next_row=False))
         cut = next((row for row in self.rows if row.cut_bureau), None)
         if cut is not None and self.widths is not None:
             raise self.error(cut.bureau[0], "a 担当局 (bureau) cut short by page furniture does not go on after it")
@@ -261,6 +264,7 @@ class Parser:
     # No., 取組名, 事務事業名, 施策番号, 取組の内容, 令和N年度の取組内容
 
     def _leading_cells(self, pieces: list[Piece]) -> RowCells:
+        pieces = self._continuation(pieces, next_row=True)
         code_at = next((i for i in range(len(pieces) - 1, -1, -1) if layout.is_policy_code(pieces[i].text)), None)
         if code_at is None:
             raise self.error(
@@ -271,7 +275,7 @@ class Parser:
         # cut has its code before it (``row_cuts``); what comes before the break is no cell of it.
         top = max((i for i in range(code_at) if pieces[i].page_top), default=0)
         if top:
-            self._strays(pieces[:top])
+            self._strays(self._continuation(pieces[:top], next_row=False))
             return self._leading_cells(pieces[top:])
         inline = _blocks(pieces[code_at + 1 :])
         sections = self._section_lines(pieces[:code_at])
@@ -292,7 +296,7 @@ class Parser:
             if name_start == project_start:
                 # The 取組名 wrapped as narrow as the 事務事業名: it is the first block of the run.
                 project_start = next((i for i in range(project_start + 1, code_at) if pieces[i].gap), code_at)
-        self._strays(pieces[:row_start], next_unnumbered=number is None)
+        self._strays(pieces[:row_start])
         return RowCells(
             section=self.section,
             project=pieces[project_start:code_at],
@@ -310,32 +314,50 @@ class Parser:
         self.section = saved
         return found
 
-    def _continuation(self, pieces: list[Piece], next_unnumbered: bool) -> list[Piece]:
-        """The blocks right after page furniture that carry on the row before it (see ``row_cuts``):
-        up to a number or a section row, which no cell's rest starts with; the pieces after them."""
+    def _continuation(self, pieces: list[Piece], next_row: bool) -> list[Piece]:
+        """The pieces after the rest of a row cut by a page break, joined to it (see ``row_cuts``).
+
+        Its cells go on right after the page furniture, and end before a number or the next row's
+        cells (``next_row``: a row follows, whose first cells are narrow lines before its code), or
+        at a section row, as a line of a text cell may start with ① too. Where the blocks fit the
+        cut row's cells in no way, they are no rest of it and are read as before."""
         if not pieces or not pieces[0].page_top or not self.rows or self.continued == len(self.rows):
             return pieces
         if self._is_section(pieces[0]):
             return pieces
-        stop = next((i for i, p in enumerate(pieces) if _starts_cell(p) and INITIATIVE_NO_RE.match(p.text)), len(pieces))
+        code_at = next((i for i in range(len(pieces) - 1, -1, -1) if layout.is_policy_code(pieces[i].text)), len(pieces))
+        region = pieces[:code_at] if next_row else pieces
+        stop = next((i for i, p in enumerate(region) if _starts_cell(p) and INITIATIVE_NO_RE.match(p.text)), len(region))
         blocks: list[list[Piece]] = []
-        for piece in pieces[:stop]:
+        for piece in region[:stop]:
             if _starts_cell(piece) or not blocks:
                 blocks.append([])
             blocks[-1].append(piece)
         if not blocks:
             return pieces
-        self.cut, self.continued = True, len(self.rows)
+        self.cut = True
         if self.widths is None:
-            return pieces[stop:]
-        # A line of a text cell may start with ① as a sub-area row does: the blocks may end at one.
-        ends = [k for k in range(1, len(blocks)) if self._is_section(blocks[k][0])] + [len(blocks)]
-        end = join_cut(self.rows[-1], blocks, ends, next_unnumbered and stop == len(pieces), self.widths, self.source)
+            return pieces
+        # With no number, the next row's 取組名 and 事務事業名 come first: narrow lines, no sentence.
+        unnumbered = next_row and stop == len(region)
+        leading = [
+            unnumbered and all(fits(p, self.widths["name"][1]) and not _SENTENCE_RE.search(p.text) for b in blocks[k:] for p in b)
+            for k in range(len(blocks))
+        ]
+        ends = [0] if leading[0] else []  # all of them may be the next row's
+        ends += [
+            k
+            for k in range(1, len(blocks) + 1)
+            if (k == len(blocks) and not unnumbered) or (k < len(blocks) and (self._is_section(blocks[k][0]) or leading[k]))
+        ]
+        end = join_cut(self.rows[-1], blocks, ends, self.widths, self.source)
+        if not end:
+            return pieces
+        self.continued = len(self.rows)
         return [piece for block in blocks[end:] for piece in block] + pieces[stop:]
 
-    def _strays(self, pieces: list[Piece], next_unnumbered: bool = False) -> None:
+    def _strays(self, pieces: list[Piece]) -> None:
         """Section rows update the hierarchy; every other block is a stray merged cell."""
-        pieces = self._continuation(pieces, next_unnumbered)
         cells: list[list[Piece]] = []
         for block in _blocks(pieces):
             rest = [piece for piece in block if piece.joined or not self._take_section(piece)]
