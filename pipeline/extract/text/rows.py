@@ -53,7 +53,7 @@ class RowCells:
 class Parser:
     """One pass over the pieces: rows between grade anchors, section rows and stray merged cells."""
 
-    def __init__(self, pieces: list[Piece], source: str, widths: dict[str, float] | None = None):
+    def __init__(self, pieces: list[Piece], source: str, widths: dict[str, tuple[float, float]] | None = None):
         """``widths``: the columns' widths (``row_cuts.column_widths``) to join rows cut by a page
         break by; without them, a row's cells after a page break are left out, and ``cut`` tells."""
         self.pieces = pieces
