@@ -19,6 +19,9 @@ So the reader works from the structure every row has, not from blank lines:
    and by what the texts share where not (see ``merged_cells``).
 4. Text cells come out as their logical lines: a line the export ended because the column was full
    runs on into the next, judged by the widths the export prints its lines at (``SoftWraps``).
+5. A tall row the city's PDF cut with a page break prints its first lines, then the next page's title
+   and header, then the rest of each cut cell: that rest joins the row before, each piece to the
+   cell of its column (see ``row_cuts``), or the export is refused where that cannot be told.
 """
 
 from __future__ import annotations
