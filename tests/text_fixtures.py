@@ -10,7 +10,9 @@ tests/fixtures/README.md is produced, each switched on by a seeded random choice
 - a number printed on its name's line, on its own line, with a leading space, or not at all;
 - the merged cells of a multi-row initiative printed after its rows, in any order, at once or at the
   end of the page, with or without the number;
-- the page title and column header repeated every few pages, sometimes only in part.
+- the page title and column header repeated every few pages, sometimes only in part;
+- on request (``cuts``), a tall row cut by a page break: its cells' first lines, the next page's
+  title and header, then the rest of each cell, in column order.
 """
 
 from __future__ import annotations
@@ -98,8 +100,9 @@ def contribution_label(code: str) -> str:
 
 
 class _Writer:
-    def __init__(self, rows: list[SheetRow], seed: int, quirks: Quirks):
+    def __init__(self, rows: list[SheetRow], seed: int, quirks: Quirks, cuts: dict[tuple[int, int], int]):
         self.rows = rows
+        self.cuts = cuts
         self.rng = random.Random(seed)
         self.q = quirks
         self.lines: list[str] = []
@@ -120,15 +123,16 @@ class _Writer:
         self.pages += 1
         self.rows_left_on_page = self.rng.randint(*self.q.rows_per_page)
         if self.pages == 1 or self.pages % self.rng.randint(*self.q.header_every) == 0:
-            fiscal_year = self.rows[0].fiscal_year
-            title = f"川崎市国際施策推進プラン第３期実行プログラム進行管理シート（{era_label(fiscal_year)}）"
-            header = [
-                line.format(plan_header=f"{era_label(fiscal_year)}の取組内容", era=era_label(fiscal_year))
-                for line in HEADER_LINES
-            ]
+            title, *header = self.furniture()
             if self.pages > 1 and self.chance(self.q.partial_header):
                 header = header[self.rng.randint(1, len(header) - 2) :]
             self.lines += ["", "", title, *header, ""]
+
+    def furniture(self) -> list[str]:
+        """The page title and the whole column header."""
+        era = era_label(self.rows[0].fiscal_year)
+        title = f"川崎市国際施策推進プラン第３期実行プログラム進行管理シート（{era}）"
+        return [title, *(line.format(plan_header=f"{era}の取組内容", era=era) for line in HEADER_LINES)]
 
     # cells
 
@@ -190,6 +194,31 @@ class _Writer:
         self.join_last(blocks, self.cell("bureau", row.bureau))
         return blocks
 
+    def cut_row(self, row: SheetRow, merged: bool, lines: int) -> None:
+        """The row cut by a page break after ``lines`` lines of every cell: as the PDF has it, each
+        cell (the No. one of its own) goes on at the top of the next page, in the same column."""
+        widths = dict(self.q.widths)
+        cells = []
+        if merged:
+            cells.append(wrap(row.initiative_name, widths["name"]))
+        cells += [wrap(row.project_name, widths["project"]), [policy_code_printed(row.policy_code)]]
+        if merged:
+            cells += [wrap(row.description, widths["description"]), wrap(row.plan_fy, widths["plan"])]
+        cells += [
+            wrap(achievement_label(row.achievement_code), 16),
+            wrap(row.results, widths["results"]),
+            wrap(contribution_label(row.contribution_code), 16),
+            wrap(row.reason, widths["reason"]),
+            wrap(row.future_direction, widths["future"]),
+            wrap(row.bureau, widths["bureau"]),
+        ]
+        before = [cell[:lines] for cell in cells]
+        if merged:
+            before[0] = [str(row.initiative_no), *before[0]]
+        self.blocks([block for block in before if block])
+        self.lines += ["", *self.furniture(), ""]
+        self.blocks([cell[lines:] for cell in cells if cell[lines:]])
+
     def merged_blocks(self, row: SheetRow) -> list[list[str]]:
         name = self.cell("name", row.initiative_name)
         number = [] if self.chance(self.q.merged_number_missing) else [str(row.initiative_no)]
@@ -215,7 +244,10 @@ class _Writer:
                 if self.rows_left_on_page == 0:
                     self.page_break()
                 self.sections(row)
-                self.blocks(self.row_blocks(row, merged=not multi, number_shown=number_shown))
+                if (row.initiative_no, row.sub_row) in self.cuts:
+                    self.cut_row(row, not multi, self.cuts[row.initiative_no, row.sub_row])
+                else:
+                    self.blocks(self.row_blocks(row, merged=not multi, number_shown=number_shown))
                 self.rows_left_on_page -= 1
             if multi:
                 merged = self.merged_blocks(rows[0])
@@ -228,6 +260,9 @@ class _Writer:
         return "\n".join(self.lines) + "\n"
 
 
-def render_text_export(rows: list[SheetRow], seed: int = 0, quirks: Quirks = Quirks()) -> str:
-    """A text export of these rows (one fiscal year, in sheet order)."""
-    return _Writer(list(rows), seed, quirks).write()
+def render_text_export(
+    rows: list[SheetRow], seed: int = 0, quirks: Quirks = Quirks(), cuts: dict[tuple[int, int], int] | None = None
+) -> str:
+    """A text export of these rows (one fiscal year, in sheet order); ``cuts`` maps (No., sub-row) of
+    rows to cut by a page break to how many lines of each cell come before it."""
+    return _Writer(list(rows), seed, quirks, cuts or {}).write()

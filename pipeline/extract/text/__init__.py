@@ -19,6 +19,9 @@ So the reader works from the structure every row has, not from blank lines:
    and by what the texts share where not (see ``merged_cells``).
 4. Text cells come out as their logical lines: a line the export ended because the column was full
    runs on into the next, judged by the widths the export prints its lines at (``SoftWraps``).
+5. A tall row the city's PDF cut with a page break prints its first lines, then the next page's title
+   and header, then the rest of each cut cell: that rest joins the row before, each piece to the
+   cell of its column (see ``row_cuts``), or the export is refused where that cannot be told.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from pipeline.extract.sheet import NO_TITLE, evaluation_row, find_title, split
 from pipeline.extract.text.columns import Columns, fits
 from pipeline.extract.text.merged_cells import PrintedRow, resolve
 from pipeline.extract.text.pieces import Piece, pieces_of
+from pipeline.extract.text.row_cuts import column_widths
 from pipeline.extract.text.rows import Parser, RowCells, name_of, text_of
 from pipeline.extract.text.wraps import SoftWraps, _slack
 
@@ -67,7 +71,12 @@ def parse_text_export(text: str, source: str) -> Sheet:
     # The 取組名 column's width, which tells a number on a name's line apart, is measured by a
     # parser of the pieces as first cut; the rows are read from the pieces cut again.
     pieces = _numbers_apart(pieces, Parser(pieces, source).columns)
-    rows, fragments = Parser(pieces, source).parse()
+    parser = Parser(pieces, source)
+    rows, fragments = parser.parse()
+    if parser.cut:
+        # A row cut by a page break goes on after it; its cells are told apart by the columns' widths,
+        # measured from the rows read without the rest of it.
+        rows, fragments = Parser(pieces, source, column_widths(rows, parser.columns.name, parser.columns.project)).parse()
     own = [(text_of(row.results), text_of(row.reason), text_of(row.future)) for row in rows]
     description_width = _description_width(rows)
     printed = [_printed_row(row, texts, description_width, source) for row, texts in zip(rows, own)]
@@ -104,7 +113,7 @@ def _numbers_apart(pieces: list[Piece], columns: Columns) -> list[Piece]:
             name = Piece(match[2], piece.line, gap=False, joined=True)
             under = itertools.takewhile(lambda p: not p.gap and not p.joined, pieces[i + 1 :])
             if all(fits(line, columns.name) for line in (name, *under)):
-                out += [Piece(match[1], piece.line, gap=True), name]
+                out += [Piece(match[1], piece.line, gap=True, page_top=piece.page_top), name]
                 continue
         out.append(piece)
     return out

@@ -11,6 +11,9 @@ from pipeline.extract.text.pieces import Piece, display_width
 
 INITIATIVE_NO_RE = re.compile(r"^[0-9０-９]{1,3}$")
 
+# The last characters of a bureau or ward-office name (局, 本部, 区役所, 事務局, …).
+BUREAU_SUFFIXES = ("局", "本部", "役所", "支所", "室", "委員会", "センター", "事務所")
+
 # Japanese line breaking lets these hang past a cell's edge rather than start a line.
 HANGING_PUNCTUATION = "、。，．・」』）)】！？!?,."
 

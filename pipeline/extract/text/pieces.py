@@ -31,6 +31,7 @@ class Piece:
     line: int
     gap: bool  # a blank line (or dropped page furniture) comes before it
     joined: bool = False  # it continues the printed line of the piece before
+    page_top: bool = False  # the first piece after page furniture: a new page starts here
     _width: int = -1
 
     @property
@@ -123,18 +124,19 @@ def _header_ends(forms: list[str]) -> set[int]:
 
 def pieces_of(lines: list[str]) -> list[Piece]:
     pieces: list[Piece] = []
-    gap = True
+    gap, page_top = True, False
     furniture = _furniture(lines)
     for number, line in enumerate(lines, start=1):
         # Exporters part two cells sharing a line with spaces or a tab; either is the same gap.
         stripped = line.replace("\t", " ").strip()
         if not stripped or number - 1 in furniture:
             gap = True
+            page_top = page_top or number - 1 in furniture
             continue
         if " " not in stripped:
-            pieces.append(Piece(stripped, number, gap))
+            pieces.append(Piece(stripped, number, gap, page_top=page_top))
         else:
             for i, part in enumerate(_SPLIT_RE.split(stripped)):
-                pieces.append(Piece(part.strip(), number, gap=gap and i == 0, joined=i > 0))
-        gap = False
+                pieces.append(Piece(part.strip(), number, gap=gap and i == 0, joined=i > 0, page_top=page_top and i == 0))
+        gap, page_top = False, False
     return pieces

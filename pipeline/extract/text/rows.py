@@ -11,16 +11,17 @@ from dataclasses import dataclass, field
 from pipeline.extract import layout
 from pipeline.extract.records import SheetError
 from pipeline.extract.sheet import NO_ROWS, Section, section_row
-from pipeline.extract.text.columns import INITIATIVE_NO_RE, Columns, fits
+from pipeline.extract.text.columns import BUREAU_SUFFIXES, INITIATIVE_NO_RE, Columns, fits
 from pipeline.extract.text.merged_cells import Fragment
 from pipeline.extract.text.pieces import Piece, display_width
+from pipeline.extract.text.row_cuts import join_cut
 from pipeline.extract.text.wraps import WRAP_SLACK, WRAP_SLACK_SHARE
-
-# The last characters of a bureau or ward-office name (局, 本部, 区役所, 事務局, …).
-BUREAU_SUFFIXES = ("局", "本部", "役所", "支所", "室", "委員会", "センター", "事務所")
 
 # Punctuation that prose cells have and names never do.
 PROSE_PUNCTUATION = re.compile(r"[。、，,．.「」（）()・：:！!？?●∘○〇※]")
+
+# What a sentence has and a name never does.
+_SENTENCE_RE = re.compile(r"[。、]")
 
 # A cell of its own that marks a grade as not given: a dash, or words saying so.
 NO_GRADE_RE = re.compile(r"[-‐－−―ー—–]+|未評価|評価なし|評価対象外|対象外|該当なし")
@@ -45,14 +46,21 @@ class RowCells:
     future: list[Piece] = field(default_factory=list)
     bureau: list[Piece] = field(default_factory=list)
     unknown_grades: list[str] = field(default_factory=list)
+    cut_grades: dict[str, tuple] = field(default_factory=dict)  # a label a page break cut short: kind, text, problem
+    cut_bureau: bool = False  # a page break cut the 担当局 short
 
 
 class Parser:
     """One pass over the pieces: rows between grade anchors, section rows and stray merged cells."""
 
-    def __init__(self, pieces: list[Piece], source: str):
+    def __init__(self, pieces: list[Piece], source: str, widths: dict[str, tuple[float, float]] | None = None):
+        """``widths``: the columns' widths (``row_cuts.column_widths``) to join rows cut by a page
+        break by; without them, a row's cells after a page break are left out, and ``cut`` tells."""
         self.pieces = pieces
         self.source = source
+        self.widths = widths
+        self.cut = False
+        self.continued = 0  # how many rows were read when the last row cut by a page break was continued
         self.codes = [i for i, piece in enumerate(pieces) if not piece.joined and layout.is_policy_code(piece.text)]
         self.columns = Columns.measure(pieces, self.codes)
         self.section = Section()
@@ -79,9 +87,15 @@ class Parser:
             row.results = self.pieces[ach.end : con.start]
             row.contribution = con.code
             row.unknown_grades = [grade.problem for grade in (ach, con) if grade.problem]
+            row.cut_grades = {
+                grade.kind.name: (grade.kind, grade.printed, grade.problem) for grade in (ach, con) if grade.printed
+            }
             self.rows.append(row)
             cursor = con.end
-        self._strays(self._trailing_cells(self.pieces[cursor:], self.rows[-1]))
+        self._strays(self._continuation(self._trailing_cells(self.pieces[cursor:], self.rows[-1]), next_row=False))
+        cut = next((row for row in self.rows if row.cut_bureau), None)
+        if cut is not None and self.widths is not None:
+            raise self.error(cut.bureau[0], "a 担当局 (bureau) cut short by page furniture does not go on after it")
         return self.rows, self.fragments
 
     # anchors
@@ -209,13 +223,15 @@ class Parser:
         label = layout.compact("".join(piece.text for piece in self.pieces[i:end]))
         if not kind.label_like.fullmatch(label):
             return None
-        return _Grade(i, end, kind, None, layout.unknown_grade(kind.name, label, f" at line {piece.line}"))
+        # A label that stops short of one of the scale's may go on after a page break (``row_cuts``).
+        printed = label if any(whole.startswith(label) for whole in kind.labels) else None
+        return _Grade(i, end, kind, None, layout.unknown_grade(kind.name, label, f" at line {piece.line}"), printed)
 
     # reason, future direction, bureau
 
     def _trailing_cells(self, pieces: list[Piece], row: RowCells) -> list[Piece]:
         """Fill the row's last three cells from the start of ``pieces``; return what follows them."""
-        bureau = _find_bureau(pieces, self.columns)
+        bureau = self._bureau(pieces, row)
         if bureau is None:
             raise self.error(pieces[0] if pieces else None, "no 担当局 (bureau) found after the row's grades")
         start, end = bureau
@@ -229,15 +245,38 @@ class Parser:
         self.boundary = False
         return pieces[end:]
 
+    def _bureau(self, pieces: list[Piece], row: RowCells) -> tuple[int, int] | None:
+        """Where the bureau is among the row's last cells: before the page furniture, if some comes
+        after them, as a row's cells do not go on after a page break unless it cut the row; the
+        last block before the furniture, cut short, when it is all bureau lines but spells none."""
+        top = next((i for i, piece in enumerate(pieces) if piece.page_top), None)
+        if top is None:
+            return _find_bureau(pieces, self.columns)
+        bureau = _find_bureau(pieces[:top], self.columns)
+        if bureau is not None:
+            return bureau
+        start = next((i for i in range(top - 1, 0, -1) if _starts_cell(pieces[i])), 0)
+        if start > 0 and all(_is_bureau_line(piece, self.columns) for piece in pieces[start:top]):
+            row.cut_bureau = True
+            return start, top
+        return _find_bureau(pieces, self.columns)
+
     # No., 取組名, 事務事業名, 施策番号, 取組の内容, 令和N年度の取組内容
 
     def _leading_cells(self, pieces: list[Piece]) -> RowCells:
+        pieces = self._continuation(pieces, next_row=True)
         code_at = next((i for i in range(len(pieces) - 1, -1, -1) if layout.is_policy_code(pieces[i].text)), None)
         if code_at is None:
             raise self.error(
                 pieces[-1] if pieces else None,
                 "no 施策番号 (a policy code such as ４－４－１, or a ward) before the 達成度 grade",
             )
+        # A page break before the row's code: the row starts on the new page, as a row the break
+        # cut has its code before it (``row_cuts``); what comes before the break is no cell of it.
+        top = max((i for i in range(code_at) if pieces[i].page_top), default=0)
+        if top:
+            self._strays(self._continuation(pieces[:top], next_row=False))
+            return self._leading_cells(pieces[top:])
         inline = _blocks(pieces[code_at + 1 :])
         sections = self._section_lines(pieces[:code_at])
         is_section = lambda piece: id(piece) in sections  # noqa: E731
@@ -275,6 +314,48 @@ class Parser:
         self.section = saved
         return found
 
+    def _continuation(self, pieces: list[Piece], next_row: bool) -> list[Piece]:
+        """The pieces after the rest of a row cut by a page break, joined to it (see ``row_cuts``).
+
+        Its cells go on right after the page furniture, and end before a number or the next row's
+        cells (``next_row``: a row follows, whose first cells are narrow lines before its code), or
+        at a section row, as a line of a text cell may start with ① too. Where the blocks fit the
+        cut row's cells in no way, they are no rest of it and are read as before."""
+        if not pieces or not pieces[0].page_top or not self.rows or self.continued == len(self.rows):
+            return pieces
+        if self._is_section(pieces[0]):
+            return pieces
+        code_at = next((i for i in range(len(pieces) - 1, -1, -1) if layout.is_policy_code(pieces[i].text)), len(pieces))
+        region = pieces[:code_at] if next_row else pieces
+        stop = next((i for i, p in enumerate(region) if _starts_cell(p) and INITIATIVE_NO_RE.match(p.text)), len(region))
+        blocks: list[list[Piece]] = []
+        for piece in region[:stop]:
+            if _starts_cell(piece) or not blocks:
+                blocks.append([])
+            blocks[-1].append(piece)
+        if not blocks:
+            return pieces
+        self.cut = True
+        if self.widths is None:
+            return pieces
+        # With no number, the next row's 取組名 and 事務事業名 come first: narrow lines, no sentence.
+        unnumbered = next_row and stop == len(region)
+        leading = [
+            unnumbered and all(fits(p, self.widths["name"][1]) and not _SENTENCE_RE.search(p.text) for b in blocks[k:] for p in b)
+            for k in range(len(blocks))
+        ]
+        ends = [0] if leading[0] else []  # all of them may be the next row's
+        ends += [
+            k
+            for k in range(1, len(blocks) + 1)
+            if (k == len(blocks) and not unnumbered) or (k < len(blocks) and (self._is_section(blocks[k][0]) or leading[k]))
+        ]
+        end = join_cut(self.rows[-1], blocks, ends, self.widths, self.source)
+        if not end:
+            return pieces
+        self.continued = len(self.rows)
+        return [piece for block in blocks[end:] for piece in block] + pieces[stop:]
+
     def _strays(self, pieces: list[Piece]) -> None:
         """Section rows update the hierarchy; every other block is a stray merged cell."""
         cells: list[list[Piece]] = []
@@ -290,11 +371,14 @@ class Parser:
         may start with ① too, but a section row starts its own block, and a sub-area only counts
         when it comes after the current one (a sub-area with no initiatives that year is not
         printed, so numbers may skip)."""
-        found = section_row(piece.text)
-        if found is None or (found[0] == "subarea" and (not piece.gap or found[1] <= self.section.subarea_no)):
+        if not self._is_section(piece):
             return False
-        self.section = self.section.enter(*found)
+        self.section = self.section.enter(*section_row(piece.text))
         return True
+
+    def _is_section(self, piece: Piece) -> bool:
+        found = section_row(piece.text)
+        return found is not None and not (found[0] == "subarea" and (not piece.gap or found[1] <= self.section.subarea_no))
 
 
 @dataclass(frozen=True)
@@ -328,6 +412,7 @@ class _Grade:
     kind: _GradeKind
     code: int | str | None
     problem: str | None
+    printed: str | None = None  # a label cut short: its text
 
 
 def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
