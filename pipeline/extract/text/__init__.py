@@ -36,11 +36,12 @@ from pipeline.extract import layout
 from pipeline.extract.glyphs import canonical_text
 from pipeline.extract.records import Sheet, SheetError, SheetRow
 from pipeline.extract.sheet import NO_TITLE, evaluation_row, find_title, split
+from pipeline.extract.text.cell_bounds import name_of, text_of
 from pipeline.extract.text.columns import Columns, fits
 from pipeline.extract.text.merged_cells import PrintedRow, resolve
 from pipeline.extract.text.pieces import Piece, pieces_of
 from pipeline.extract.text.row_cuts import column_widths
-from pipeline.extract.text.rows import Parser, RowCells, name_of, text_of
+from pipeline.extract.text.rows import Parser, RowCells
 from pipeline.extract.text.wraps import SoftWraps, _slack
 
 __all__ = ["parse_text_export", "read_text_export"]

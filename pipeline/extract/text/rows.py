@@ -5,20 +5,16 @@ cells (No., 取組名, 事務事業名, 施策番号, 取組の内容, 令和N�
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from pipeline.extract import layout
 from pipeline.extract.records import SheetError
 from pipeline.extract.sheet import NO_ROWS, Section, section_row
-from pipeline.extract.text.columns import BUREAU_SUFFIXES, INITIATIVE_NO_RE, Columns, fits
+from pipeline.extract.text import cell_bounds
+from pipeline.extract.text.columns import INITIATIVE_NO_RE, Columns, fits
 from pipeline.extract.text.merged_cells import Fragment
-from pipeline.extract.text.pieces import Piece, display_width
+from pipeline.extract.text.pieces import Piece
 from pipeline.extract.text.row_cuts import join_cut
-from pipeline.extract.text.wraps import WRAP_SLACK, WRAP_SLACK_SHARE
-
-# Punctuation that prose cells have and names never do.
-PROSE_PUNCTUATION = re.compile(r"[。、，,．.「」（）()・：:！!？?●∘○〇※]")
 
 # What a sentence has and a name never does.
 _SENTENCE_RE = re.compile(r"[。、]")
@@ -181,9 +177,9 @@ class Parser:
         return [
             i
             for i in range(start, end)
-            if _starts_cell(self.pieces[i])
+            if cell_bounds.starts_cell(self.pieces[i])
             and NO_GRADE_RE.fullmatch(layout.compact(self.pieces[i].text))
-            and (i + 1 == len(self.pieces) or _starts_cell(self.pieces[i + 1]))
+            and (i + 1 == len(self.pieces) or cell_bounds.starts_cell(self.pieces[i + 1]))
         ]
 
     def _mark_grade(self, i: int, kind: _GradeKind) -> _Grade:
@@ -208,7 +204,7 @@ class Parser:
         rather than merged into its neighbours; a numbered list (「１．研修の実施」) is not."""
         piece = self.pieces[i]
         # A grade cell starts a block, shares a line, or at least wraps as narrow as a name.
-        if not kind.start.match(piece.text) or not (_starts_cell(piece) or fits(piece, self.columns.name)):
+        if not kind.start.match(piece.text) or not (cell_bounds.starts_cell(piece) or fits(piece, self.columns.name)):
             return None
         text = ""
         for j in range(i, min(i + 4, len(self.pieces))):
@@ -236,7 +232,7 @@ class Parser:
             raise self.error(pieces[0] if pieces else None, "no 担当局 (bureau) found after the row's grades")
         start, end = bureau
         row.bureau = pieces[start:end]
-        future = _future_start(pieces[:start])
+        future = cell_bounds.future_start(pieces[:start])
         if future is None:
             raise self.error(
                 pieces[0], "cannot tell where its 評価の理由 ends and its 今後の事業の方向性 starts (blank lines inside a cell)"
@@ -251,15 +247,15 @@ class Parser:
         last block before the furniture, cut short, when it is all bureau lines but spells none."""
         top = next((i for i, piece in enumerate(pieces) if piece.page_top), None)
         if top is None:
-            return _find_bureau(pieces, self.columns)
-        bureau = _find_bureau(pieces[:top], self.columns)
+            return cell_bounds.find_bureau(pieces, self.columns)
+        bureau = cell_bounds.find_bureau(pieces[:top], self.columns)
         if bureau is not None:
             return bureau
-        start = next((i for i in range(top - 1, 0, -1) if _starts_cell(pieces[i])), 0)
-        if start > 0 and all(_is_bureau_line(piece, self.columns) for piece in pieces[start:top]):
+        start = next((i for i in range(top - 1, 0, -1) if cell_bounds.starts_cell(pieces[i])), 0)
+        if start > 0 and all(cell_bounds.is_bureau_line(piece, self.columns) for piece in pieces[start:top]):
             row.cut_bureau = True
             return start, top
-        return _find_bureau(pieces, self.columns)
+        return cell_bounds.find_bureau(pieces, self.columns)
 
     # No., 取組名, 事務事業名, 施策番号, 取組の内容, 令和N年度の取組内容
 
@@ -277,22 +273,22 @@ class Parser:
         if top:
             self._strays(self._continuation(pieces[:top], next_row=False))
             return self._leading_cells(pieces[top:])
-        inline = _blocks(pieces[code_at + 1 :])
+        inline = cell_bounds.blocks(pieces[code_at + 1 :])
         sections = self._section_lines(pieces[:code_at])
         is_section = lambda piece: id(piece) in sections  # noqa: E731
-        name_end, project_start = _project_start(pieces, code_at, self.columns, is_section)
+        name_end, project_start = cell_bounds.project_start(pieces, code_at, self.columns, is_section)
         number, name_start, row_start = None, project_start, project_start
         if inline:  # printed with its merged cells, so a 取組名 (and usually a No.) comes first
-            name_start = _name_start(pieces, name_end, is_section)
+            name_start = cell_bounds.name_start(pieces, name_end, is_section)
             row_start = name_start
             # Numbers only grow down the sheet: a smaller one before the name is a stray merged cell's.
             if (
                 name_start > 0
                 and INITIATIVE_NO_RE.match(pieces[name_start - 1].text)
-                and _number(pieces[name_start - 1].text) > self.last_number
+                and cell_bounds.initiative_number(pieces[name_start - 1].text) > self.last_number
             ):
                 row_start = name_start - 1
-                number = self.last_number = _number(pieces[row_start].text)
+                number = self.last_number = cell_bounds.initiative_number(pieces[row_start].text)
             if name_start == project_start:
                 # The 取組名 wrapped as narrow as the 事務事業名: it is the first block of the run.
                 project_start = next((i for i in range(project_start + 1, code_at) if pieces[i].gap), code_at)
@@ -327,10 +323,12 @@ class Parser:
             return pieces
         code_at = next((i for i in range(len(pieces) - 1, -1, -1) if layout.is_policy_code(pieces[i].text)), len(pieces))
         region = pieces[:code_at] if next_row else pieces
-        stop = next((i for i, p in enumerate(region) if _starts_cell(p) and INITIATIVE_NO_RE.match(p.text)), len(region))
+        stop = next(
+            (i for i, p in enumerate(region) if cell_bounds.starts_cell(p) and INITIATIVE_NO_RE.match(p.text)), len(region)
+        )
         blocks: list[list[Piece]] = []
         for piece in region[:stop]:
-            if _starts_cell(piece) or not blocks:
+            if cell_bounds.starts_cell(piece) or not blocks:
                 blocks.append([])
             blocks[-1].append(piece)
         if not blocks:
@@ -359,12 +357,12 @@ class Parser:
     def _strays(self, pieces: list[Piece]) -> None:
         """Section rows update the hierarchy; every other block is a stray merged cell."""
         cells: list[list[Piece]] = []
-        for block in _blocks(pieces):
+        for block in cell_bounds.blocks(pieces):
             rest = [piece for piece in block if piece.joined or not self._take_section(piece)]
-            cells.extend(_fragments(rest))
+            cells.extend(cell_bounds.fragments(rest))
             self.boundary = True
-        for cell in _split_trailing_name(cells, self.columns):
-            self.fragments.append(_fragment(cell, len(self.rows), self.columns))
+        for cell in cell_bounds.split_trailing_name(cells, self.columns):
+            self.fragments.append(cell_bounds.fragment(cell, len(self.rows), self.columns))
 
     def _take_section(self, piece: Piece) -> bool:
         """Whether the piece is a section row, entering it if so. A line of a list in a text cell
@@ -413,208 +411,3 @@ class _Grade:
     code: int | str | None
     problem: str | None
     printed: str | None = None  # a label cut short: its text
-
-
-def _blocks(pieces: list[Piece]) -> list[list[Piece]]:
-    blocks: list[list[Piece]] = []
-    for piece in pieces:
-        if piece.gap or not blocks:
-            blocks.append([])
-        blocks[-1].append(piece)
-    return blocks
-
-
-def _is_bureau_line(piece: Piece, columns: Columns) -> bool:
-    """The 担当局 column is the narrowest of the sheet; a bureau name has no punctuation but a 「・」
-    inside it (市民文化・スポーツ局), and never starts with a bullet."""
-    return (
-        fits(piece, columns.project)
-        and not PROSE_PUNCTUATION.search(piece.text.replace("・", ""))
-        and not piece.text.startswith(tuple(layout.BULLETS))
-    )
-
-
-def _find_bureau(pieces: list[Piece], columns: Columns) -> tuple[int, int] | None:
-    """The first run of short unpunctuated lines, starting a block, that spells a bureau name.
-
-    A one-word 今後の事業の方向性 (「継続」) is such a line too. When nothing before the run but one
-    cell (the reason) could hold the future direction, the run's first line is it, and the bureau
-    starts at a later block of the run that spells a bureau on its own."""
-    for start in range(1, len(pieces)):
-        piece, before = pieces[start], pieces[start - 1]
-        if not _is_bureau_line(piece, columns) or not (_starts_cell(piece) or before.text.endswith("。")):
-            continue
-        name = ""
-        for end in range(start, min(start + 6, len(pieces))):
-            if not _is_bureau_line(pieces[end], columns):
-                break
-            name += pieces[end].text
-            if name.endswith(BUREAU_SUFFIXES):
-                if any(_starts_cell(p) for p in pieces[1:start]):
-                    return start, end + 1
-                later = (k for k in range(start + 1, end + 1) if _starts_cell(pieces[k]))
-                own = (k for k in later if "".join(p.text for p in pieces[k : end + 1]) not in BUREAU_SUFFIXES)
-                return next(own, start), end + 1
-    return None
-
-
-def _starts_cell(piece: Piece) -> bool:
-    """Whether a new cell may start at the piece: after a blank line, or on a line it shares."""
-    return piece.gap or piece.joined
-
-
-def _future_start(pieces: list[Piece]) -> int | None:
-    """Where the future direction starts in the cells between the 貢献度 and the bureau: at a new block
-    or a shared line's second cell. A blank line may fall inside the reason too, after a line that
-    ended because the cell was full (「…とのマッ」 / 「チング…」), so a block starts the future
-    direction only after a line that falls short or ends a sentence. A cell whose first line shares
-    the line before goes on after a blank line too. None: two blocks may start it."""
-    cuts = [i for i in range(1, len(pieces)) if _starts_cell(pieces[i])]
-    if not cuts:
-        return len(pieces)
-    widest = max(piece.width for piece in pieces)
-    full = widest - WRAP_SLACK - WRAP_SLACK_SHARE * widest
-    starts = [
-        i
-        for i in cuts
-        if pieces[i].joined or (not pieces[i - 1].joined and (pieces[i - 1].width < full or pieces[i - 1].text.endswith("。")))
-    ]
-    if len(starts) > 1:
-        return None
-    return (starts or cuts)[0]
-
-
-def _project_start(pieces: list[Piece], code_at: int, columns: Columns, is_section) -> tuple[int, int]:
-    """Start of the 事務事業名 cell that ends at the policy code: the narrow lines before the code;
-    first, the start of the block of the 取組名's last lines where a blank line parts them from the
-    rest of it (see ``_rest_of_name``), else the same start.
-
-    Blank lines fall inside this cell too (「グリーン・イ／ノベーショ／ン・国際環／／境施策推進／事業」),
-    so it runs back over blocks of narrow lines until a wider line, a number or a 取組名 printed on
-    its number's line. When a wider line stops it, the narrow lines after it in its block are the
-    rest of that wider cell (the 取組名's last line), provided a blank line then starts this one.
-    """
-    start = code_at
-    while start > 0:
-        piece = pieces[start - 1]
-        if INITIATIVE_NO_RE.match(piece.text) or layout.is_policy_code(piece.text) or is_section(piece):
-            return start, start
-        if not fits(piece, columns.project):
-            break
-        if piece.joined and start >= 2 and INITIATIVE_NO_RE.match(pieces[start - 2].text):
-            return start, start
-        start -= 1
-    if start == 0:
-        return start, start
-    rest = next((i for i in range(start + 1, code_at) if pieces[i].gap), start)
-    if not pieces[start].gap:
-        return rest, rest
-    if rest > start and _rest_of_name(pieces[start - 1], pieces[start:rest], columns):
-        return start, rest
-    return start, start
-
-
-# Columns.measure adds this much to the median widest line of the 事務事業名 and the 取組名 column;
-# a wrapped line may end one full-width character short of it (kinsoku moves one down).
-_PROJECT_SLACK, _NAME_SLACK, _KINSOKU = 2, 4, 2
-
-
-def _rest_of_name(wider: Piece, block: list[Piece], columns: Columns) -> bool:
-    """Whether a block of narrow lines after a blank line, between a 取組名 line and the 事務事業名,
-    ends the 取組名 (a blank line inside it) rather than starts the 事務事業名 (one inside that).
-
-    It does when the 取組名 line before it was full, so the name went on, and the block cannot start
-    a 事務事業名 that goes on after a blank line: it starts with a character no line starts with, or
-    its last line is short, where a cell's text does not wrap."""
-    name_wrapped = fits(wider, columns.name) and wider.width >= columns.name - _NAME_SLACK - _KINSOKU
-    short = block[-1].width < columns.project - _PROJECT_SLACK - _KINSOKU
-    return name_wrapped and (block[0].text[0] in layout.NO_LINE_START or short)
-
-
-def _name_start(pieces: list[Piece], end: int, is_section) -> int:
-    """Start of the 取組名 cell ending at ``end``: back to its number, a blank line or a section row."""
-    start = end
-    while start > 0:
-        piece = pieces[start - 1]
-        if INITIATIVE_NO_RE.match(piece.text) or is_section(piece):
-            break
-        start -= 1
-        if piece.gap:
-            break
-    return start
-
-
-def _number(text: str) -> int:
-    return int(unicodedata.normalize("NFKC", text))
-
-
-def _fragments(block: list[Piece]) -> list[list[Piece]]:
-    """A block of stray merged cells cut into cells: a number starts one (its 取組名 may follow it)."""
-    cells: list[list[Piece]] = []
-    for piece in block:
-        if not cells or INITIATIVE_NO_RE.match(piece.text):
-            cells.append([piece])
-        else:
-            cells[-1].append(piece)
-    return cells
-
-
-def _is_name_line(piece: Piece, columns: Columns) -> bool:
-    return fits(piece, columns.name) and "。" not in piece.text and not piece.text.startswith(tuple(layout.BULLETS))
-
-
-def _split_trailing_name(cells: list[list[Piece]], columns: Columns) -> list[list[Piece]]:
-    """Stray cells again, where a 取組名 printed straight after a 取組の内容 is cut off it.
-
-    The description's last sentence then runs into the name: 「…周知をします。外国人保護者へ」, with
-    the name's other lines after it in the same block or the next one.
-    """
-    out: list[list[Piece]] = []
-    queue = list(cells)
-    while queue:
-        cell = queue.pop(0)
-        tail = len(cell)
-        while tail > 0 and _is_name_line(cell[tail - 1], columns) and not INITIATIVE_NO_RE.match(cell[tail - 1].text):
-            tail -= 1
-        last = cell[tail - 1] if tail > 0 else None
-        head, stop, rest = last.text.rpartition("。") if last else ("", "", "")
-        if not stop or (not rest and tail == len(cell)) or display_width(rest) > columns.name:
-            out.append(cell)
-            continue
-        out.append([*cell[: tail - 1], Piece(head + stop, last.line, last.gap, last.joined)])
-        name = ([Piece(rest, last.line, gap=True)] if rest else []) + cell[tail:]
-        if (
-            tail == len(cell)
-            and queue
-            and all(_is_name_line(p, columns) for p in queue[0])
-            and not INITIATIVE_NO_RE.match(queue[0][0].text)
-        ):
-            name += queue.pop(0)
-        out.append(name)
-    return out
-
-
-def _fragment(pieces: list[Piece], after_row: int, columns: Columns) -> Fragment:
-    first = pieces[0]
-    if INITIATIVE_NO_RE.match(first.text):
-        number = _number(first.text)
-        if len(pieces) == 1:
-            return Fragment(after_row, first.line, "number", first.text, number)
-        return Fragment(after_row, first.line, "name", name_of(pieces[1:]), number)
-    if all(_is_name_line(piece, columns) for piece in pieces):
-        return Fragment(after_row, first.line, "name", name_of(pieces))
-    return Fragment(after_row, first.line, "text", text_of(pieces))
-
-
-def text_of(pieces: list[Piece]) -> str:
-    """A text cell with its printed line breaks; pieces of one shared line rejoin with a space."""
-    out = ""
-    for piece in pieces:
-        if out:
-            out += " " if piece.joined else "\n"
-        out += piece.text
-    return out
-
-
-def name_of(pieces: list[Piece]) -> str:
-    return layout.join_name([piece.text for piece in pieces])
