@@ -42,7 +42,7 @@ from pipeline.extract.text.merged_cells import PrintedRow, resolve
 from pipeline.extract.text.pieces import Piece, pieces_of
 from pipeline.extract.text.row_cuts import column_widths
 from pipeline.extract.text.rows import Parser, RowCells
-from pipeline.extract.text.wraps import SoftWraps, _slack
+from pipeline.extract.text.wraps import SoftWraps, line_slack
 
 __all__ = ["parse_text_export", "read_text_export"]
 
@@ -138,11 +138,11 @@ def _split_inline(blocks: list[list[Piece]], width: float | None, source: str) -
     if width is None:
         raise _unclear_inline(source, blocks[1][0], "no row has them as two blocks to measure the 取組の内容 column by")
     description, rest = list(blocks[0]), blocks[1:]
-    while len(rest) > 1 and description[-1].width >= width - _slack(width) and not description[-1].text.endswith("。"):
-        if not all(fits(piece, width + _slack(width)) for piece in rest[0]):
+    while len(rest) > 1 and description[-1].width >= width - line_slack(width) and not description[-1].text.endswith("。"):
+        if not all(fits(piece, width + line_slack(width)) for piece in rest[0]):
             raise _unclear_inline(source, rest[0][0], "the 取組の内容 stops mid-sentence before a block wider than its column")
         description += rest.pop(0)
-    if len(rest) > 1 and all(fits(piece, width + _slack(width)) for piece in rest[0]):
+    if len(rest) > 1 and all(fits(piece, width + line_slack(width)) for piece in rest[0]):
         raise _unclear_inline(source, rest[0][0], "the block after the 取組の内容 fits its column, so it may be the rest of it")
     return description, [piece for block in rest for piece in block]
 

@@ -18,7 +18,7 @@ from pipeline.extract import layout
 from pipeline.extract.records import SheetError
 from pipeline.extract.text.columns import BUREAU_SUFFIXES
 from pipeline.extract.text.pieces import Piece
-from pipeline.extract.text.wraps import _slack
+from pipeline.extract.text.wraps import line_slack
 
 
 @dataclass
@@ -50,7 +50,7 @@ def column_widths(rows: list, name: int, project: int) -> dict[str, tuple[float,
     for column, found in cells.items():
         maxima = [max(piece.width for piece in cell) for cell in found if len({piece.line for piece in cell}) > 1]
         median = statistics.median(maxima) if maxima else 0.0
-        widths[column] = (median - _slack(median), median + _slack(median)) if maxima else (float("inf"),) * 2
+        widths[column] = (median - line_slack(median), median + line_slack(median)) if maxima else (float("inf"),) * 2
     return widths
 
 

@@ -65,15 +65,16 @@ class SoftWraps:
             return text
         widths = self.widths(text)
         widest, column = max(widths), self.columns[name]
-        if widest < column - _slack(column):
+        if widest < column - line_slack(column):
             return text
-        full = widest - _slack(widest)
+        full = widest - line_slack(widest)
         if max(widths[:-1]) < full:
             return text
         return layout.join_wrapped(text.split("\n"), [width >= full for width in widths], values_apart=name == "plan_fy")
 
 
-def _slack(width: float) -> float:
+def line_slack(width: float) -> float:
+    """How far short of a column's width a full line may end: a proportional font fills it unevenly."""
     return WRAP_SLACK + WRAP_SLACK_SHARE * width
 
 
