@@ -234,3 +234,10 @@ def test_a_page_of_section_rows_only_reads_back(excerpt: Sheet, tmp_path: Path, 
     # and the initiative after them on the next page: no rule tells No. from 取組名 on the first.
     layout = replace(PRODUCERS[producer], page_size=A3_LANDSCAPE, break_before=frozenset({(FIRST, 1)}))
     _read_back(excerpt, layout, tmp_path / "sections_only.pdf")
+
+
+def test_a_clip_across_a_line_takes_its_fallback_font_glyphs_with_it(fy2022_sheet: Sheet, tmp_path: Path) -> None:
+    # No. 39's plan has ∘ marks, which the fixture's font lacks: drawn in DejaVu, their boxes sit
+    # lower than the IPAex text beside them. A spreadsheet's clip at the break crosses such a line.
+    layout = replace(PRODUCERS["clipped_open"], page_size=A3_LANDSCAPE, split_rows=frozenset({(39, 1)}))
+    _read_back(fy2022_sheet, layout, tmp_path / "cut_39.pdf")

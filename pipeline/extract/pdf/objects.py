@@ -4,8 +4,8 @@ What counts is what is on paper. Producers draw more than that: a spreadsheet pr
 merged cell cut by a page break on both pages, each time clipped to the part of the cell that page
 holds, so the text of the other part is in the content stream but invisible. The interpreter below
 follows the clipping path through the graphics state (as its bounding box, which is exact for the
-rectangular clips tables use) and keeps only characters whose centre is inside it, and only
-drawings that reach into it.
+rectangular clips tables use) and keeps only characters whose middle, at a height above their
+baseline the same for every font, is inside it, and only drawings that reach into it.
 
 Borders come as stroked lines, stroked rectangles or thin filled rectangles (a browser draws each
 cell's border as four of them); all become `Segment`s along their centre line. A filled cell
@@ -83,6 +83,11 @@ def page_objects(page: Page) -> tuple[list[Char], list[Segment]]:
     return chars, segments
 
 
+# Where a glyph is tested against the clip, above its baseline in font sizes: the middle of a
+# Japanese font's em box, whose descent is about an eighth of it.
+_VISIBLE_AT = 0.375
+
+
 class _Recorder(PDFPageAggregator):
     """pdfminer's page aggregator, keeping horizontal characters as bare (text, box) records and
     dropping what the clipping path hides.
@@ -97,9 +102,12 @@ class _Recorder(PDFPageAggregator):
 
     def visible_box(self, box: Box) -> bool:
         """Whether a character's centre lies inside the clip."""
+        return self.visible_point(((box[0] + box[2]) / 2, (box[1] + box[3]) / 2))
+
+    def visible_point(self, point: tuple[float, float]) -> bool:
         if self.clip is None:
             return True
-        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        x, y = point
         return self.clip[0] <= x <= self.clip[2] and self.clip[1] <= y <= self.clip[3]
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
@@ -112,7 +120,10 @@ class _Recorder(PDFPageAggregator):
         advance = font.char_width(cid) * fontsize * scaling
         descent = font.get_descent() * fontsize + rise
         box = apply_matrix_rect(matrix, (0, descent, advance, descent + fontsize))
-        if self.visible_box(box):
+        # Seen or hidden by a point at the same height above the baseline for every font: a clip
+        # across a line of text takes the whole line, whether a glyph came from a fallback font
+        # whose box sits lower (a ∘ in DejaVu beside IPAex text) or not.
+        if self.visible_point(apply_matrix_pt(matrix, (advance / 2, rise + _VISIBLE_AT * fontsize))):
             self.boxes.append((text, *box))
         return advance
 
