@@ -21,6 +21,7 @@ from pipeline.assets.publish import published_warehouse
 from pipeline.assets.transform import warehouse_models
 from pipeline.build_summary import exit_code, summary, tell
 from pipeline.definitions import defs
+from pipeline.instance_storage import build_instance
 from pipeline.load_plan import current_plan
 from pipeline.raw_files import files_by_year, scan_raw_dir
 
@@ -38,7 +39,7 @@ def build_all(quiet: bool = False) -> int:
         return exit_codes.NOT_PUBLISHED
     with timings.stage("Dagster instance and partitions"):
         years = [str(year) for year in files_by_year(scan_raw_dir(raw_dir, settings.landing_dir()))]
-        instance = DagsterInstance.get()
+        instance = build_instance()
         keys = sync_partitions(instance, years)
     log_path = settings.build_log_path()
     log_path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,7 +71,7 @@ def write_outputs(assets: list[str], quiet: bool) -> bool:
     log_path = settings.build_log_path()
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w", encoding="utf-8") as log, contextlib.redirect_stdout(log):
-        return _run(warehouse_job.name, DagsterInstance.get(), quiet, asset_selection=[AssetKey(a) for a in assets]).success
+        return _run(warehouse_job.name, build_instance(), quiet, asset_selection=[AssetKey(a) for a in assets]).success
 
 
 def _run(job: str, instance: DagsterInstance, quiet: bool, **kwargs):

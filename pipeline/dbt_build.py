@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from pipeline import settings
 from pipeline.dbt_project import PARSED_STATE, TARGET_DIR, parse_lock
+from pipeline.processes import child_environment
 
 # The events the worker sends: each node's result, the start of a node, and every error.
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
@@ -41,7 +42,6 @@ class DbtWorker:
     """A ``python -m pipeline.dbt_build`` process waiting for its command."""
 
     def __init__(self) -> None:
-        path = os.pathsep.join(filter(None, [str(settings.REPO_ROOT), os.environ.get("PYTHONPATH")]))
         # In this process's group: whatever stops the build stops its dbt.
         self.process = subprocess.Popen(
             [sys.executable, "-m", "pipeline.dbt_build"],
@@ -49,7 +49,7 @@ class DbtWorker:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env={**os.environ, "PYTHONPATH": path},
+            env=child_environment(),
         )
         self.environment = {k: os.environ.get(k) for k in (settings.BUILD_DB_ENV, settings.WAREHOUSE_ENV)}
 

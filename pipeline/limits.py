@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pipeline.processes import child_environment
+
 # The environment variables that set the limits (pipeline/settings.py reads them).
 FILE_MEMORY_MB_ENV = "KAWASAKI_FILE_MEMORY_MB"
 FILE_SECONDS_ENV = "KAWASAKI_FILE_SECONDS"
-
-_REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -89,13 +89,12 @@ def run_bounded(function: Callable, calls: Sequence[tuple], limits: FileLimits, 
 
 
 def _start(index: int, request: bytes, limits: FileLimits) -> _Child:
-    path = os.pathsep.join(filter(None, [str(_REPO_ROOT), os.environ.get("PYTHONPATH")]))
     # In this process's group: whatever stops the build (Ctrl-C, a kill of the group) stops its readers.
     process = subprocess.Popen(
         [sys.executable, "-m", "pipeline.limits"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": path},
+        env=child_environment(),
     )
     process.stdin.write(request)
     process.stdin.close()

@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from pipeline import settings
+from pipeline.processes import child_environment
 
 # The steps of a build worth a process of their own, by asset name, with what they import: the report
 # draws its charts with matplotlib (pipeline/assets/report.py).
@@ -33,13 +33,12 @@ def start_all() -> None:
 
 def start(name: str, modules: Sequence[str]) -> None:
     """Start the process for step ``name``, importing ``modules``."""
-    path = os.pathsep.join(filter(None, [str(settings.REPO_ROOT), os.environ.get("PYTHONPATH")]))
     # In this process's group: whatever stops the build stops it.
     _started[name] = subprocess.Popen(
         [sys.executable, "-m", "pipeline.warm", *modules],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
-        env={**os.environ, "PYTHONPATH": path},
+        env=child_environment(),
     )
 
 
