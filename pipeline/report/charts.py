@@ -18,6 +18,7 @@ from html import escape
 
 import matplotlib
 from matplotlib import font_manager
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure  # a Figure of its own, without pyplot's global state or a GUI backend
 from matplotlib.patches import Patch
 from matplotlib.ticker import PercentFormatter
@@ -232,8 +233,10 @@ def _clear_reference_line(ax, labels: list, x_line: float, gap_px: float = 3.0) 
     """A value label that the vertical line at ``x_line`` would cross (a bar ending just short of it)
     moves to just past the line, where it stays next to its bar and readable."""
     line_px = ax.transData.transform((x_line, 0))[0]
+    # One renderer for every label: asked without one, each label printed the whole figure to measure.
+    renderer = FigureCanvasAgg(ax.figure).get_renderer()
     for text in labels:
-        box = text.get_window_extent()  # measured with the figure's own renderer
+        box = text.get_window_extent(renderer)
         if box.x0 - gap_px < line_px < box.x1 + gap_px:
             after = ax.transData.inverted().transform((line_px + gap_px + 1, 0))[0]
             text.set_x(after)
