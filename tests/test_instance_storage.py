@@ -147,3 +147,13 @@ def test_a_home_configured_with_other_storage_is_used_as_configured(home):
     with build_instance() as instance:
         assert type(instance.run_storage) is SqliteRunStorage
         assert type(instance.event_log_storage) is SqliteEventLogStorage
+
+
+def test_commits_do_not_wait_for_the_disk_in_the_build(home):
+    with build_instance() as instance:
+        _run(instance)
+        with instance.event_log_storage.index_connection() as conn:
+            assert conn.exec_driver_sql("pragma journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("pragma synchronous").scalar() == 1  # NORMAL
+        with instance.run_storage.connect() as conn:
+            assert conn.exec_driver_sql("pragma synchronous").scalar() == 1
