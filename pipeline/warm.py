@@ -47,8 +47,10 @@ def call(name: str, function: Callable, *args: Any) -> Any:
     process = _started.pop(name, None)
     if process is None:
         return function(*args)
-    answer, _ = process.communicate(pickle.dumps((function, args)))
-    if process.returncode != 0 or not answer:
+    process.stdin.write(pickle.dumps((function, args)))
+    process.stdin.close()
+    answer = process.stdout.read()  # the answer, not the process's end: it exits at once (_serve)
+    if process.wait() != 0 or not answer:
         raise RuntimeError(f"the process started for {name} ended with exit code {process.returncode}")
     kind, value = pickle.loads(answer)
     if kind == "error":
@@ -83,6 +85,9 @@ def _serve(modules: list[str]) -> None:
         data = pickle.dumps(("error", RuntimeError(f"{type(result[1]).__name__}: {result[1]}")))
     answer.write(data)
     answer.close()
+    # Without tearing the interpreter down (matplotlib's and DuckDB's objects): the build waits for the exit.
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -24,3 +24,9 @@ def test_a_process_no_step_used_is_stopped():
     process = warm._started["unused"]
     warm.discard()
     assert process.returncode is not None and not warm._started
+
+
+def test_a_process_that_ends_without_answering_is_an_error_naming_its_exit_code():
+    warm.start("step", [])
+    with pytest.raises(RuntimeError, match="ended with exit code 3"):
+        warm.call("step", os._exit, 3)
