@@ -206,7 +206,16 @@ def _serve() -> None:
     outcome.success = result.success
     if result.exception is not None:
         outcome.exception = str(result.exception)
+    # dbt-duckdb keeps the database open until the process exits; closed now, the build file is whole
+    # (checkpointed) when the build reads it. The process then ends without tearing dbt down, as the
+    # build waits for its end.
+    from dbt.adapters.duckdb.connections import DuckDBConnectionManager
+
+    if DuckDBConnectionManager._ENV is not None:
+        DuckDBConnectionManager._ENV.close()
     send({"outcome": outcome.__dict__})
+    sys.stderr.flush()
+    os._exit(0)
 
 
 if __name__ == "__main__":
