@@ -159,7 +159,19 @@ def _serve() -> None:
         project, stamp = load_parsed_project()
     except Exception:  # not parsed yet, or by another dbt: the build's definitions parse it first
         project, stamp = None, None
-    line = sys.stdin.readline()
+    options = _options(str(settings.dbt_target_dir()))
+    lines: list[str] = []
+    arrived = threading.Event()
+
+    def read_command() -> None:
+        lines.append(sys.stdin.readline())
+        arrived.set()
+
+    threading.Thread(target=read_command, daemon=True).start()
+    if project is not None:
+        _warm_up(project, options, until=arrived)
+    arrived.wait()
+    line = lines[0]
     if not line:
         return  # the build ended without running dbt
     args = json.loads(line)["args"]
@@ -188,21 +200,7 @@ def _serve() -> None:
     gc.freeze()
     # --no-write-json: dbt's artifacts (manifest, run results) cost it most of a second and nothing reads
     # them; its log beside them, and the build's, say what ran.
-    target = str(settings.dbt_target_dir())
-    result = dbtRunner(manifest=project, callbacks=[report]).invoke(
-        [
-            *args,
-            "--project-dir",
-            str(settings.DBT_PROJECT_DIR),
-            "--profiles-dir",
-            str(settings.DBT_PROJECT_DIR),
-            "--target-path",
-            target,
-            "--log-path",
-            target,
-            "--no-write-json",
-        ]
-    )
+    result = dbtRunner(manifest=project, callbacks=[report]).invoke([*args, *options, "--no-write-json"])
     outcome.success = result.success
     if result.exception is not None:
         outcome.exception = str(result.exception)
@@ -216,6 +214,33 @@ def _serve() -> None:
     send({"outcome": outcome.__dict__})
     sys.stderr.flush()
     os._exit(0)
+
+
+def _options(target: str) -> list[str]:
+    """The options of every dbt command of the worker: this project, its profile, the build's target."""
+    project = str(settings.DBT_PROJECT_DIR)
+    return ["--project-dir", project, "--profiles-dir", project, "--target-path", target, "--log-path", target]
+
+
+def _warm_up(project, options: list[str], until: threading.Event) -> None:
+    """What dbt does only the first time in a process, done before the build's command arrives (the
+    worker is ready about a second before it): ``dbt ls`` (reading the flags, profile and project
+    validates them against schemas built once per process, and registers the adapter), then the
+    macros' Jinja templates, compiled once per process, the project's own first. It stops at the
+    first macro after the command arrived. ``ls`` opens no database, so the build file is untouched."""
+    from dbt.cli.main import dbtRunner
+    from dbt_common.clients.jinja import template_cache
+
+    quiet = ["--log-level", "none", "--log-level-file", "none", "--no-write-json"]
+    try:
+        dbtRunner(manifest=project).invoke(["ls", "--resource-type", "exposure", *quiet, *options])
+    except Exception:  # only a warm-up: the command itself says what is wrong
+        return
+    first = {project.metadata.project_name: 0, "dbt_duckdb": 1}
+    for macro in sorted(project.macros.values(), key=lambda macro: first.get(macro.package_name, 2)):
+        if until.is_set():
+            return
+        template_cache.get_node_template(macro)
 
 
 if __name__ == "__main__":

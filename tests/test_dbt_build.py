@@ -61,3 +61,46 @@ def test_a_build_keeps_its_time_per_stage(built_warehouse):
         assert any(name.startswith(stage) for name in stages), stage
     assert abs(sum(stages.values()) - record["total_s"]) < 0.01 * len(stages)
     assert {"dbt models", "dbt seeds", "dbt tests", "Dagster recording dbt's check results"} <= set(record["details"])
+
+
+WARM_UP = """
+import json, sys, threading
+from pipeline.dbt_build import _options, _warm_up, load_parsed_project
+from dbt_common.clients.jinja import template_cache
+project, _ = load_parsed_project()
+until = threading.Event()
+if sys.argv[1] == "stopped":
+    until.set()
+_warm_up(project, _options(sys.argv[2]), until)
+own = [m for m in project.macros.values() if m.package_name == project.metadata.project_name]
+print(json.dumps({"own": len(own), "compiled": sum(m.macro_sql in template_cache.file_cache for m in own)}))
+"""
+
+
+def _warm_up(tmp_path, mode: str) -> dict:
+    import os
+    import subprocess
+    import sys
+
+    from pipeline.dbt_manifest import ensure_manifest
+
+    ensure_manifest()
+    env = {
+        **os.environ,
+        settings.BUILD_DB_ENV: str(tmp_path / "build" / "kawasaki_policy.duckdb"),
+        "PYTHONPATH": str(settings.REPO_ROOT),
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", WARM_UP, mode, str(tmp_path / "target")], env=env, capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout.splitlines()[-1])
+
+
+def test_the_worker_warms_dbt_up_without_touching_the_build_file(tmp_path):
+    compiled = _warm_up(tmp_path, "running")
+    assert compiled["own"] > 10 and compiled["compiled"] == compiled["own"]
+    assert not (tmp_path / "build").exists()  # the landing creates it, later
+
+
+def test_the_warm_up_stops_compiling_once_the_command_has_arrived(tmp_path):
+    assert _warm_up(tmp_path, "stopped")["compiled"] == 0
