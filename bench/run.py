@@ -7,7 +7,8 @@ pass over the same pages (the FY2022 fixture in tests/fixtures/, and ten synthet
 ``build`` against the framework floor (this dbt project's ``dbt parse`` plus a bare ``import dagster,
 dagster_dbt``); a second build with nothing changed against that build; ten years against one; the
 peak memory (all processes of the build together) of the ten-year build; and the text-export reader's
-rows per second, for information. Each build's time per stage comes from the build itself
+rows per second, for information. The one-year build and the floor are measured three times each, in
+turn, and their medians compared. Each build's time per stage comes from the build itself
 (``build --timings``). The builds run in a Dagster home of their own, made once before them, and with
 the dbt project parsed once before them, as a user's builds do after their first: the first build of
 a clean checkout, which also creates the home and parses the project, is measured too, for information.
@@ -44,6 +45,9 @@ TARGETS = {
     "peak_rss_mb_10y": ("<", 1024),
     "pdf_vs_plain_ratio": ("<=", 0.6),
 }
+# The one-year build and the floor are measured this many times, in turn, and their medians compared:
+# on a shared machine either can take a second longer at any moment.
+ROUNDS = 3
 
 
 def timed(function, *args, **kwargs):
@@ -182,6 +186,15 @@ def framework_floor() -> dict:
     return {"imports_s": imports_s, "dbt_parse_s": parse_s, "s": imports_s + parse_s}
 
 
+def _median(measures: list[dict]) -> dict:
+    """The measure of the median time (the middle one of an odd number)."""
+    return sorted(measures, key=lambda measure: measure["s"])[len(measures) // 2]
+
+
+def _seconds(measures: list[dict]) -> str:
+    return ", ".join(f"{measure['s']:.2f}" for measure in measures)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object of the figures")
@@ -197,11 +210,14 @@ def main(argv: list[str] | None = None) -> int:
         one_raw.mkdir()
         shutil.copy(texts[0], one_raw)
         cold_s = first_build(work, one_raw)
-        floor = framework_floor()
         build = Build(work)
         build.prepare()
-        one = build.run(one_raw, work / "one" / "w.duckdb")
-        again = build.run(one_raw, work / "one" / "w.duckdb")
+        floors, ones = [], []
+        for round_ in range(ROUNDS):
+            floors.append(framework_floor())
+            ones.append(build.run(one_raw, work / f"one{round_}" / "w.duckdb"))
+        floor, one = _median(floors), _median(ones)
+        again = build.run(one_raw, work / "one0" / "w.duckdb")
         ten = build.run(texts[0].parent, work / "ten" / "w.duckdb")
     if not again["up_to_date"]:
         raise SystemExit("the second build with nothing changed did not find the warehouse up to date")
@@ -214,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
         "text_rows_per_s": round(rows_per_s),
         "build_1y_s": round(one["s"], 2),
         "floor_s": round(floor["s"], 2),
+        "build_1y_s_each_round": [round(each["s"], 2) for each in ones],
+        "floor_s_each_round": [round(each["s"], 2) for each in floors],
         "nochange_build_s": round(again["s"], 2),
         "build_10y_s": round(ten["s"], 2),
         "first_build_of_a_checkout_s": round(cold_s, 2),
@@ -243,7 +261,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"text export: {rows_per_s:,.0f} rows/s (for information)")
     print(
         f"framework floor: import dagster, dagster_dbt {floor['imports_s']:.2f} s + dbt parse {floor['dbt_parse_s']:.2f} s "
-        f"= {floor['s']:.2f} s; one-year build {one['s']:.2f} s"
+        f"= {floor['s']:.2f} s; one-year build {one['s']:.2f} s (medians of {ROUNDS} rounds: floor "
+        f"{_seconds(floors)} s; build {_seconds(ones)} s)"
     )
     print("one-year build, stage by stage (the build's own record; the rest of the wall time is the process's exit):")
     print(table(one["timings"]))
