@@ -104,3 +104,9 @@ def test_the_worker_warms_dbt_up_without_touching_the_build_file(tmp_path):
 
 def test_the_warm_up_stops_compiling_once_the_command_has_arrived(tmp_path):
     assert _warm_up(tmp_path, "stopped")["compiled"] == 0
+
+
+def test_dbts_own_log_keeps_the_nodes_and_leaves_the_statements_out(built_warehouse):
+    log = (built_warehouse.parent / ".build" / f"{built_warehouse.stem}.dbt" / "dbt.log").read_text()
+    assert "OK created sql table model marts.fct_evaluation" in log
+    assert "[debug]" not in log and "create  table" not in log
