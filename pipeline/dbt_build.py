@@ -11,6 +11,7 @@ dbt's log on its stderr and sends each event as the line dbt's JSON log would pr
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -23,11 +24,13 @@ from dataclasses import dataclass, field
 
 from pipeline import settings
 from pipeline.dbt_project import PARSED_STATE, TARGET_DIR, parse_lock
+from pipeline.files import write_atomically
 from pipeline.processes import child_environment
 
 # The events the worker sends: each node's result, the start of a node, and every error.
 RESULT_EVENTS = frozenset({"LogSeedResult", "LogModelResult", "LogSnapshotResult", "LogTestResult"})
 STAMP = TARGET_DIR / "manifest.sha256"  # what the parsed state was parsed from (pipeline/dbt_manifest.py)
+MACROS_USED = TARGET_DIR / "macros_used.json"  # the macros the last build compiled (_warm_up)
 
 
 @dataclass
@@ -205,6 +208,7 @@ def _serve() -> None:
     # --no-write-json: dbt's artifacts (manifest, run results) cost it most of a second and nothing reads
     # them; its log beside them, and the build's, say what ran.
     result = dbtRunner(manifest=project, callbacks=[report]).invoke([*args, *options, "--no-write-json"])
+    _record_macros_used(project)
     outcome.success = result.success
     if result.exception is not None:
         outcome.exception = str(result.exception)
@@ -230,7 +234,7 @@ def _warm_up(project, options: list[str], until: threading.Event) -> None:
     """What dbt does only the first time in a process, done before the build's command arrives (the
     worker is ready about a second before it): ``dbt ls`` (reading the flags, profile and project
     validates them against schemas built once per process, and registers the adapter), then the
-    macros' Jinja templates, compiled once per process, the project's own first. It stops at the
+    macros' Jinja templates, compiled once per process (``_macros_to_compile``). It stops at the
     first macro after the command arrived. ``ls`` opens no database, so the build file is untouched."""
     from dbt.cli.main import dbtRunner
     from dbt_common.clients.jinja import template_cache
@@ -240,11 +244,32 @@ def _warm_up(project, options: list[str], until: threading.Event) -> None:
         dbtRunner(manifest=project).invoke(["ls", "--resource-type", "exposure", *quiet, *options])
     except Exception:  # only a warm-up: the command itself says what is wrong
         return
-    first = {project.metadata.project_name: 0, "dbt_duckdb": 1}
-    for macro in sorted(project.macros.values(), key=lambda macro: first.get(macro.package_name, 2)):
+    for macro in _macros_to_compile(project):
         if until.is_set():
             return
         template_cache.get_node_template(macro)
+
+
+def _macros_to_compile(project) -> list:
+    """The macros the last build had compiled (about 200 of the 550: its warm-up's and those its run
+    called), or, before any build recorded them, the project's own and the adapter's."""
+    try:
+        used = set(json.loads(MACROS_USED.read_text()))
+    except (OSError, ValueError):
+        used = set()
+    return [macro for macro in project.macros.values() if macro.unique_id in used] or [
+        macro for macro in project.macros.values() if macro.package_name in (project.metadata.project_name, "dbt_duckdb")
+    ]
+
+
+def _record_macros_used(project) -> None:
+    """Which macros this worker compiled, for the next worker's warm-up; beside the parsed project, whose
+    macros they are. Only a hint: a failed write leaves the last one."""
+    from dbt_common.clients.jinja import template_cache
+
+    used = sorted(macro.unique_id for macro in project.macros.values() if macro.macro_sql in template_cache.file_cache)
+    with contextlib.suppress(OSError):
+        write_atomically(MACROS_USED, json.dumps(used, indent=0).encode())
 
 
 if __name__ == "__main__":

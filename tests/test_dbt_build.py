@@ -65,19 +65,21 @@ def test_a_build_keeps_its_time_per_stage(built_warehouse):
 
 WARM_UP = """
 import json, sys, threading
-from pipeline.dbt_build import _options, _warm_up, load_parsed_project
+from pathlib import Path
+import pipeline.dbt_build as worker
 from dbt_common.clients.jinja import template_cache
-project, _ = load_parsed_project()
+worker.MACROS_USED = Path(sys.argv[3])
+project, _ = worker.load_parsed_project()
 until = threading.Event()
 if sys.argv[1] == "stopped":
     until.set()
-_warm_up(project, _options(sys.argv[2]), until)
-own = [m for m in project.macros.values() if m.package_name == project.metadata.project_name]
-print(json.dumps({"own": len(own), "compiled": sum(m.macro_sql in template_cache.file_cache for m in own)}))
+worker._warm_up(project, worker._options(sys.argv[2]), until)
+compiled = [m.unique_id for m in project.macros.values() if m.macro_sql in template_cache.file_cache]
+print(json.dumps({"compiled": compiled, "project": project.metadata.project_name}))
 """
 
 
-def _warm_up(tmp_path, mode: str) -> dict:
+def _warm_up(tmp_path, mode: str, recorded: list[str] | None = None) -> dict:
     import os
     import subprocess
     import sys
@@ -85,25 +87,45 @@ def _warm_up(tmp_path, mode: str) -> dict:
     from pipeline.dbt_manifest import ensure_manifest
 
     ensure_manifest()
+    record = tmp_path / "macros_used.json"
+    if recorded is not None:
+        record.write_text(json.dumps(recorded))
     env = {
         **os.environ,
         settings.BUILD_DB_ENV: str(tmp_path / "build" / "kawasaki_policy.duckdb"),
         "PYTHONPATH": str(settings.REPO_ROOT),
     }
     done = subprocess.run(
-        [sys.executable, "-c", WARM_UP, mode, str(tmp_path / "target")], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", WARM_UP, mode, str(tmp_path / "target"), str(record)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return json.loads(done.stdout.splitlines()[-1])
 
 
 def test_the_worker_warms_dbt_up_without_touching_the_build_file(tmp_path):
-    compiled = _warm_up(tmp_path, "running")
-    assert compiled["own"] > 10 and compiled["compiled"] == compiled["own"]
+    warmed = _warm_up(tmp_path, "running")
+    packages = {unique_id.split(".")[1] for unique_id in warmed["compiled"]}
+    assert packages == {warmed["project"], "dbt_duckdb"}  # before any build recorded what it used
     assert not (tmp_path / "build").exists()  # the landing creates it, later
 
 
+def test_the_warm_up_compiles_the_macros_the_last_build_recorded(tmp_path):
+    recorded = ["macro.dbt.materialization_test_default", "macro.dbt_duckdb.materialization_table_duckdb"]
+    assert sorted(_warm_up(tmp_path, "running", recorded)["compiled"]) == recorded
+
+
 def test_the_warm_up_stops_compiling_once_the_command_has_arrived(tmp_path):
-    assert _warm_up(tmp_path, "stopped")["compiled"] == 0
+    assert _warm_up(tmp_path, "stopped")["compiled"] == []
+
+
+def test_a_build_records_the_macros_it_compiled(built_warehouse):
+    from pipeline.dbt_build import MACROS_USED
+
+    recorded = set(json.loads(MACROS_USED.read_text()))
+    assert {"macro.dbt_duckdb.materialization_table_duckdb", "macro.dbt.materialization_view_default"} <= recorded
 
 
 def test_dbts_own_log_keeps_the_nodes_and_leaves_the_statements_out(built_warehouse):
