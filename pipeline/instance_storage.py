@@ -33,8 +33,8 @@ from sqlalchemy.engine import Connection
 
 DAGSTER_DEFAULT_STORAGE = ("dagster._core.storage.sqlite_storage", "DagsterSqliteStorage")
 
-# Each run has a database file of its own. A process that reads many runs (the UI) keeps engines for
-# the most recent ones only; the index database's engine is always kept.
+# Each run has a database file of its own, and a process may read many runs' logs: engines are kept
+# for the most recent ones only; the index database's engine always.
 RUN_FILES_KEPT_OPEN = 4
 
 
