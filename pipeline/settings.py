@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from pipeline.limits import FILE_MEMORY_MB_ENV, FILE_SECONDS_ENV, FileLimits
+from pipeline.processes import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
 # The dbt of this interpreter's environment, found without the venv being activated.
 DBT_EXECUTABLE = str(Path(sys.executable).parent / "dbt")
